@@ -1,0 +1,77 @@
+#include "textflag.h"
+
+TEXT ·Cli(SB), NOSPLIT, $0-0
+	CLI
+	RET
+
+TEXT ·Sti(SB), NOSPLIT, $0-0
+	STI
+	RET
+
+TEXT ·Hlt(SB), NOSPLIT, $0-0
+	HLT
+	RET
+
+TEXT ·Pause(SB), NOSPLIT, $0-0
+	PAUSE
+	RET
+
+TEXT ·SaveFlagsCli(SB), NOSPLIT, $0-8
+	PUSHFQ
+	POPQ AX
+	CLI
+	MOVQ AX, ret+0(FP)
+	RET
+
+TEXT ·RestoreFlags(SB), NOSPLIT, $0-8
+	MOVQ flags+0(FP), AX
+	PUSHQ AX
+	POPFQ
+	RET
+
+TEXT ·Flags(SB), NOSPLIT, $0-8
+	PUSHFQ
+	POPQ AX
+	MOVQ AX, ret+0(FP)
+	RET
+
+TEXT ·Rdtsc(SB), NOSPLIT, $0-8
+	RDTSC
+	SHLQ $32, DX
+	ORQ DX, AX
+	MOVQ AX, ret+0(FP)
+	RET
+
+TEXT ·Cpuid(SB), NOSPLIT, $0-24
+	MOVL eax+0(FP), AX
+	MOVL ecx+4(FP), CX
+	CPUID
+	MOVL AX, a+8(FP)
+	MOVL BX, b+12(FP)
+	MOVL CX, c+16(FP)
+	MOVL DX, d+20(FP)
+	RET
+
+TEXT ·Rdmsr(SB), NOSPLIT, $0-16
+	MOVL msr+0(FP), CX
+	RDMSR
+	SHLQ $32, DX
+	ORQ DX, AX
+	MOVQ AX, ret+8(FP)
+	RET
+
+TEXT ·Wrmsr(SB), NOSPLIT, $0-16
+	MOVL msr+0(FP), CX
+	MOVQ v+8(FP), AX
+	MOVQ AX, DX
+	SHRQ $32, DX
+	WRMSR
+	RET
+
+TEXT ·Ud2(SB), NOSPLIT, $0-0
+	UD2
+	RET
+
+TEXT ·Int3(SB), NOSPLIT, $0-0
+	INT $3
+	RET

@@ -1,0 +1,3 @@
+module tlbrace
+
+go 1.26

@@ -1,0 +1,9 @@
+package rt
+
+// dfStack is the stack double faults run on (amd64: IST1; 386: the stack of
+// the double-fault task). A stack overflow that reaches a guard page ends
+// here, so this stack must never be one that can overflow into it.
+var dfStack [16 << 10]byte
+
+// DFStackTop returns the top of the double-fault stack.
+func DFStackTop() uintptr { return addrOf(&dfStack[0]) + uintptr(len(dfStack)) }

@@ -1,0 +1,14 @@
+package rt
+
+// dfTSS is the task a #DF task gate switches to on 386 (Intel SDM Vol. 3A
+// §6.14.7: a task gate is the only way a 32-bit kernel can get a good stack
+// for a double fault caused by a kernel stack overflow). kernel/trap fills
+// it in (EIP, ESP, CR3, segments) when it builds the IDT.
+var dfTSS tssWords
+
+// DoubleFaultTSS returns the double-fault TSS words for kernel/trap to fill.
+func DoubleFaultTSS() *[26]uint32 { return (*[26]uint32)(&dfTSS) }
+
+// BootTSS returns the main TSS words (the task that was running when the
+// double fault struck: its saved state holds the faulting registers).
+func BootTSS() *[26]uint32 { return (*[26]uint32)(&tss) }

@@ -1,0 +1,35 @@
+package rt
+
+import "tlbrace/asm"
+
+// QEMU's isa-debug-exit device (hw/misc/debugexit.c): writing v to its port
+// makes QEMU exit with status (v<<1)|1. qemu.sh places it at 0xf4.
+const debugExitPort = 0xf4
+
+// Exit codes the kernel writes; QEMU's status is (code<<1)|1. A status of 0
+// never comes from here: it means the guest reset (triple fault).
+const (
+	ExitPass       = 0 // status 1
+	ExitTestFailed = 1 // status 3
+	ExitPanic      = 2 // status 5
+	ExitBadConfig  = 3 // status 7: the kernel command line was rejected
+)
+
+// Exit leaves QEMU with the given code. Without the device (real hardware,
+// or QEMU started without it) it halts forever with interrupts off.
+//
+//go:nosplit
+func Exit(code uint32) {
+	asm.Outl(debugExitPort, code)
+	Halt()
+}
+
+// Halt stops the CPU for good.
+//
+//go:nosplit
+func Halt() {
+	for {
+		asm.Cli()
+		asm.Hlt()
+	}
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# qemu.sh — the one place that knows how tlbrace boots under QEMU.
+#
+# Both `make qemu` and the Go harness (tools/qemu) run the kernel through
+# this script, so the QEMU flags live here and nowhere else.
+#
+#   ./qemu.sh [options] [--] [kernel command-line words...]
+#
+#   -a ARCH         386 or amd64 (default: $ARCH, else amd64)
+#   -k KERNEL       kernel ELF (default: build/ARCH/kernel.elf)
+#   -i INITRD       initramfs passed with -initrd (default: build/ARCH/initrd.cpio if present)
+#   -m MEM          guest RAM (default: 32M)
+#   --icount        instruction-counted time (-icount shift=auto,sleep=off): the
+#                   only mode in which a timer can land inside a one-instruction
+#                   window (../shared/notes/race-window-under-qemu.md)
+#   --shift N       -icount with a fixed shift N (deterministic without recording)
+#   --record FILE   record the run for replay (implies --icount)
+#   --replay FILE   replay a recorded run (implies --icount)
+#   --gdb           start halted, gdb stub on tcp::1234
+#   -q ARG          one extra QEMU argument (repeatable)
+#   --dry-run       print the QEMU command line instead of running it
+#
+# Serial (COM1) is on stdio. The kernel leaves through isa-debug-exit:
+#   status 1 = pass, 3 = test failure, 5 = kernel panic;
+#   status 0 = the guest reset (triple fault under -no-reboot): never success.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+arch=${ARCH:-amd64}
+kernel=""
+initrd=""
+mem=32M
+icount=""
+rr=""
+gdb=0
+dry=0
+extra=()
+
+die() { echo "qemu.sh: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -a) [ $# -ge 2 ] || die "-a needs an architecture (386 or amd64)"; arch=$2; shift 2 ;;
+    -k) [ $# -ge 2 ] || die "-k needs a kernel path"; kernel=$2; shift 2 ;;
+    -i) [ $# -ge 2 ] || die "-i needs an initramfs path"; initrd=$2; shift 2 ;;
+    -m) [ $# -ge 2 ] || die "-m needs a memory size such as 32M"; mem=$2; shift 2 ;;
+    -q) [ $# -ge 2 ] || die "-q needs a QEMU argument"; extra+=("$2"); shift 2 ;;
+    --icount) icount="shift=auto,sleep=off"; shift ;;
+    --shift) [ $# -ge 2 ] || die "--shift needs a number"; icount="shift=$2,sleep=off"; shift 2 ;;
+    --record) [ $# -ge 2 ] || die "--record needs a file"; rr="rr=record,rrfile=$2"; shift 2 ;;
+    --replay) [ $# -ge 2 ] || die "--replay needs a file"; rr="rr=replay,rrfile=$2"; shift 2 ;;
+    --gdb) gdb=1; shift ;;
+    --dry-run) dry=1; shift ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; break ;;
+    -*) die "unknown option '$1' (try --help)" ;;
+    *) break ;;
+  esac
+done
+
+case "$arch" in
+  386)   qemu=qemu-system-i386;   cpu=qemu32,+sse,+sse2,+pge,+apic ;;
+  amd64) qemu=qemu-system-x86_64; cpu=qemu64,+pge,+apic ;;
+  *) die "unknown architecture '$arch' (valid: 386, amd64)" ;;
+esac
+[ -n "$kernel" ] || kernel="$here/build/$arch/kernel.elf"
+[ -n "$initrd" ] || { [ -f "$here/build/$arch/initrd.cpio" ] && initrd="$here/build/$arch/initrd.cpio"; } || true
+[ -f "$kernel" ] || die "no kernel at $kernel (run: make build ARCH=$arch)"
+[ -z "$initrd" ] || [ -f "$initrd" ] || die "no initramfs at $initrd"
+command -v "$qemu" >/dev/null 2>&1 || [ $dry = 1 ] ||
+  die "$qemu is not installed (run: make deps, or apt-get install qemu-system-x86)"
+
+# Record/replay needs instruction counting; keep the user's shift if given.
+if [ -n "$rr" ]; then
+  [ -n "$icount" ] || icount="shift=auto,sleep=off"
+  icount="$icount,$rr"
+fi
+
+args=(
+  -machine pc -cpu "$cpu" -m "$mem"
+  -kernel "$kernel"
+  -display none -vga none -monitor none
+  -serial stdio
+  -no-reboot
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04
+)
+[ -z "$initrd" ] || args+=(-initrd "$initrd")
+[ -z "$icount" ] || args+=(-icount "$icount")
+[ $gdb = 0 ] || args+=(-S -gdb tcp::1234)
+[ $# -eq 0 ] || args+=(-append "$*")
+args+=(${extra[@]+"${extra[@]}"})
+
+if [ $dry = 1 ]; then
+  printf '%q ' "$qemu" "${args[@]}"; echo
+  exit 0
+fi
+exec "$qemu" "${args[@]}"
