@@ -1,8 +1,14 @@
 # tlbrace — build, boot and test the kernel. See README.md.
+#
+#   make qemu [ARCH=386|amd64] [CMDLINE="flush=racy ..."]   boot to the serial console
+#   make test                                              every test, both architectures
+#   make build [ARCH=...]   make clean   make deps
 ARCH ?= amd64
 GO   ?= go
+AS   ?= as
 BUILD := build/$(ARCH)
 KERNEL := $(BUILD)/kernel.elf
+ARCHES := 386 amd64
 
 # Multiboot v1 header for the 386 image (Multiboot 0.6.96 §3.1.1), written
 # by the linker as the payload of the build-id note in the first page:
@@ -10,20 +16,56 @@ KERNEL := $(BUILD)/kernel.elf
 # checksum -(magic+flags) = 0xE4524FFB; little-endian bytes.
 MB386 := 0x02b0ad1b03000000fb4f52e4
 
+# The entry is main.rt0 (boot/rt0_*.s), never the Go runtime's own.
+# -T 0x101000 puts .text at 1 MiB + one page (the ELF header page is
+# loaded at 1 MiB); on amd64 the trampoline .syso comes first in .text.
 LDFLAGS_386   := -E main.rt0 -T 0x101000 -B $(MB386)
 LDFLAGS_amd64 := -E main.rt0 -T 0x101000
 
-.PHONY: build qemu test clean deps
-build: $(KERNEL)
+include boot/trampoline/trampoline.mk
+
+.PHONY: all build build-all qemu test unit-test kernel-test deps clean
+all: build
+
+build: deps-go $(KERNEL)
+
+build-all:
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory build ARCH=$$a || exit 1; done
 
 $(KERNEL): FORCE
 	@mkdir -p $(BUILD)
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -o $@ -ldflags '$(LDFLAGS_$(ARCH))' ./boot
+	$(GO) run ./tools/mbpatch $@
 
-qemu: build
+qemu: deps build
 	./qemu.sh -a $(ARCH) -- $(CMDLINE)
+
+# Every test: host unit tests for both GOARCH values (pure logic), the
+# generated-file check, then the QEMU tests in tests/ (both architectures).
+test: deps build-all check-trampoline
+	$(GO) vet ./tools/... ./tests/...
+	GOARCH=386 $(GO) test -count=1 ./kernel/... ./tools/mbpatch/...
+	$(GO) test -count=1 ./kernel/... ./tools/... 
+	$(GO) test -count=1 -timeout 20m ./tests/...
 
 clean:
 	rm -rf build
+
+# deps: QEMU and binutils from Debian's packages when missing (as root),
+# or a clear message naming what to install.
+DEBS_NEEDED = $(if $(shell command -v qemu-system-x86_64),,qemu-system-x86) \
+              $(if $(shell command -v as),,binutils)
+deps: deps-go
+	@if [ -n "$(strip $(DEBS_NEEDED))" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "deps: installing $(strip $(DEBS_NEEDED)) from Debian's packages"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS_NEEDED) >/dev/null || exit 1; \
+	  else \
+	    echo "deps: missing $(strip $(DEBS_NEEDED)); install them with: sudo apt-get install $(strip $(DEBS_NEEDED))" >&2; exit 1; \
+	  fi; \
+	fi
+
+deps-go:
+	@command -v $(GO) >/dev/null || { echo "deps: no Go toolchain: install Go 1.26 (https://go.dev/dl) and put it on PATH" >&2; exit 1; }
 
 FORCE:

@@ -14,3 +14,6 @@ func Ltr(sel uint16)
 
 // LoadSegments reloads CS (far return), the data segments, and (386) GS with the TLS selector.
 func LoadSegments(code, data, tls uint16)
+
+// LoadDS loads the DS segment register (MOV to DS); a selector outside the GDT raises #GP.
+func LoadDS(sel uint16)

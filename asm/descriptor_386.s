@@ -30,3 +30,8 @@ TEXT ·LoadSegments(SB), NOSPLIT, $0-6
 	PUSHL AX
 	PUSHL BX
 	BYTE $0xCB // LRET: far return pops EIP then CS
+
+TEXT ·LoadDS(SB), NOSPLIT, $0-2
+	MOVW sel+0(FP), AX
+	MOVW AX, DS
+	RET

@@ -27,3 +27,8 @@ TEXT ·LoadSegments(SB), NOSPLIT, $0-6
 	PUSHQ AX
 	PUSHQ BX
 	BYTE $0x48; BYTE $0xCB // REX.W LRET: far return pops RIP then CS
+
+TEXT ·LoadDS(SB), NOSPLIT, $0-2
+	MOVW sel+0(FP), AX
+	MOVW AX, DS
+	RET

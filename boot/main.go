@@ -19,6 +19,13 @@ import (
 // rt0 is the Multiboot entry point (boot/rt0_*.s).
 func rt0()
 
+// setupCPU installs the GDT, TLS and g0 (kernel/rt); rt0 calls it before
+// any function with a stack check. (An assembly file can only call Go
+// functions of its own package, hence this one-line wrapper.)
+//
+//go:nosplit
+func setupCPU() { rt.SetupCPU() }
+
 // start runs on the boot stack with g0 current, interrupts off.
 func start(magic, info uintptr) {
 	kernel.Main(magic, info)
@@ -28,5 +35,6 @@ func start(magic, info uintptr) {
 func main() {
 	// Never called: keeps rt0 and start reachable for `go vet`.
 	rt0()
+	setupCPU()
 	start(0, 0)
 }

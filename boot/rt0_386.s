@@ -32,7 +32,7 @@ TEXT ·rt0(SB), NOSPLIT, $0
 	// SetupCPU (no arguments) runs above them.
 	PUSHL BX
 	PUSHL AX
-	CALL tlbrace∕kernel∕rt·SetupCPU(SB) // GDT, TLS segment, g0: Go prologues work after this
+	CALL ·setupCPU(SB) // GDT, TLS segment, g0: Go prologues work after this
 	CALL ·start(SB)
 
 halt:

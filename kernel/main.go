@@ -1,16 +1,138 @@
 // Package kernel is tlbrace's top level: Main brings the machine up in
-// order (console, command line, traps, memory, scheduler) and then runs
-// what the command line asked for.
+// order — console, traps, boot information and command line, memory — and
+// then runs what the command line asked for.
 package kernel
 
 import (
+	"unsafe"
+
+	"tlbrace/asm"
+	"tlbrace/kernel/cmdline"
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/ktest"
+	"tlbrace/kernel/multiboot"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/serial"
+	"tlbrace/kernel/trap"
 )
+
+// Opts are the boot options, parsed once from the Multiboot command line.
+var Opts cmdline.Options
+
+// Boot is the Multiboot information QEMU or GRUB handed over.
+var Boot multiboot.Info
+
+// cmdlineCopy holds the command line Boot.Cmdline and Opts refer to.
+var cmdlineCopy [multiboot.MaxString]byte
+
+// bootTSC is the time-stamp counter when Main started, for boot timing.
+var bootTSC uint64
 
 // Main is called by boot/rt0 on the boot stack with interrupts off.
 func Main(magic, info uintptr) {
+	bootTSC = asm.Rdtsc()
 	serial.Init()
-	serial.WriteString("tlbrace: hello\n")
+	console.SetOutput(serial.Write)
+	console.SetLock(asm.SaveFlagsCli, asm.RestoreFlags)
+	trap.Init() // from here on every fault is reported
+	trap.GuardPage = rt.IsGuardPage
+
+	readBootInfo(magic, info)
+	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, flushName())
+	printBootInfo()
+	initMemory()
+
+	var buf [256]byte
+	n := Opts.Describe(buf[:])
+	console.Printf("tlbrace: ready arch=%s %s\n", archName, buf[:n])
+
+	if Opts.Fault != cmdline.FaultNone {
+		triggerFault(faultName(Opts.Fault))
+		console.Printf("PANIC: fault=%s did not fault\n", faultName(Opts.Fault))
+		rt.Exit(rt.ExitPanic)
+	}
+	if Opts.Test != "" {
+		ran, failed := ktest.Run(kernelTests[:], Opts.WantsTest)
+		switch {
+		case ran == 0:
+			console.Printf("PANIC: test=%s matched no kernel test\n", Opts.Test)
+			rt.Exit(rt.ExitTestFailed)
+		case failed > 0:
+			rt.Exit(rt.ExitTestFailed)
+		}
+		rt.Exit(rt.ExitPass)
+	}
 	rt.Exit(rt.ExitPass)
+}
+
+// readBootInfo checks the Multiboot hand-over and parses the command line;
+// a bad command line stops boot here, before anything else happens.
+func readBootInfo(magic, info uintptr) {
+	var buf [512]byte
+	if !multiboot.CheckMagic(uint32(magic)) {
+		console.Printf("PANIC: not booted by a Multiboot loader (EAX %#x, want %#x)\n", magic, multiboot.BootMagic)
+		rt.Exit(rt.ExitPanic)
+	}
+	var err *multiboot.Error
+	Boot, err = multiboot.Parse(multiboot.Memory{Size: 1 << 32}, uint32(info))
+	if err != nil {
+		n := err.Message(buf[:])
+		console.Printf("PANIC: bad Multiboot information: %s\n", buf[:n])
+		rt.Exit(rt.ExitPanic)
+	}
+	// The loader's copy of the command line sits in memory the frame
+	// allocator will hand out (QEMU puts it right after the image): keep
+	// our own copy, and let Opts' strings point into it.
+	n := copy(cmdlineCopy[:], Boot.Cmdline)
+	Boot.Cmdline = unsafe.String(&cmdlineCopy[0], n)
+	var cerr *cmdline.Error
+	Opts, cerr = cmdline.Parse(Boot.Cmdline)
+	if cerr != nil {
+		n := cerr.Message(buf[:])
+		console.Printf("%s\n", buf[:n])
+		printUsage()
+		rt.Exit(rt.ExitBadConfig)
+	}
+}
+
+func printUsage() {
+	var buf [4096]byte
+	n := cmdline.Usage(buf[:])
+	console.Printf("%s", buf[:n])
+}
+
+func printBootInfo() {
+	console.Printf("  command line: \"%s\"\n", Boot.Cmdline)
+	console.Printf("  memory map (Multiboot, %d regions):\n", Boot.NumRegions)
+	for _, r := range Boot.MemoryMap() {
+		console.Printf("    [%#012x - %#012x) %8d KiB  %s\n", r.Base, r.Base+r.Length, r.Length>>10, r.TypeName())
+	}
+	for _, m := range Boot.ModuleList() {
+		console.Printf("  module [%#x - %#x) %q\n", m.Start, m.End, m.Cmdline)
+	}
+}
+
+func flushName() string {
+	if Opts.Flush == cmdline.FlushRacy {
+		return "RACY (2.6.10-rc2, no preemption guard)"
+	}
+	return "fixed (preemption disabled around the CR3 round trip)"
+}
+
+func faultName(f cmdline.Fault) string {
+	switch f {
+	case cmdline.FaultNil:
+		return "nil"
+	case cmdline.FaultBounds:
+		return "bounds"
+	case cmdline.FaultStackOverflow:
+		return "stackoverflow"
+	case cmdline.FaultDivide:
+		return "divide"
+	case cmdline.FaultGPF:
+		return "gpf"
+	case cmdline.FaultBreakpoint:
+		return "breakpoint"
+	}
+	return "none"
 }

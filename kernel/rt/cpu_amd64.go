@@ -41,7 +41,7 @@ func SetupCPU() {
 	tss[tssIOMapWord] = tssSize << 16
 	asm.Ltr(TSSSel)
 
-	base := uintptr(unsafe.Pointer(&bootStack[0]))
-	g0.InitStack(base, base+BootStackSize)
+	// The boot stack's first page is its guard page (stacks.go).
+	g0.InitStack(bootGuard()+pageSize, addrOf(&bootStack[0])+BootStackSize)
 	SetG(&g0)
 }

@@ -1,0 +1,158 @@
+// Package cmdline turns the kernel command line into typed options.
+//
+// This file defines the options: the Options struct the kernel reads and
+// the table describing each option (its name, kind, range, default and
+// help). Adding an option means adding a field and one table line.
+// parse.go reads a command line; usage.go prints options and help.
+package cmdline
+
+import "unsafe"
+
+// Flush is flush=: how the kernel flushes stale TLB entries.
+type Flush uint8
+
+const (
+	FlushFixed Flush = iota // the correct protocol
+	FlushRacy               // the protocol with the race left in
+)
+
+// Sched is sched=: the order in which runnable threads are picked.
+type Sched uint8
+
+const (
+	SchedRR      Sched = iota // round robin
+	SchedShuffle              // seeded pseudo-random order
+)
+
+// Workload is workload=: what runs once the kernel has booted.
+type Workload uint8
+
+const (
+	WorkloadNone Workload = iota
+	WorkloadDemo
+	WorkloadStress
+	WorkloadMonitor
+)
+
+// Fault is fault=: a deliberate fault raised at boot, for the fault tests.
+type Fault uint8
+
+const (
+	FaultNone          Fault = iota
+	FaultNil                 // nil pointer dereference
+	FaultBounds              // index out of range
+	FaultStackOverflow       // unbounded recursion
+	FaultDivide              // integer divide by zero (#DE)
+	FaultGPF                 // general protection fault (#GP)
+	FaultBreakpoint          // int3 (#BP)
+)
+
+// Options holds every boot option. Parse fills in the defaults for options
+// not given. Strings point into the command line, which must stay put.
+type Options struct {
+	Test     string // test=: "", "all" or name,name*,...; see WantsTest
+	Flush    Flush
+	Seed     uint64
+	HZ       uint64 // mean timer interrupt rate
+	Sched    Sched
+	Workload Workload
+	Fault    Fault
+	Quiet    bool
+	Duration uint64 // seconds; 0 means until stopped
+	Lockup   uint64 // faults in a row at one address that count as a lockup
+	CheckCR3 bool
+	Inject   uint64 // percent; 0 means off
+	Trace    uint64 // trace ring entries to dump
+	Users    uint64
+	KThreads uint64
+	Churn    bool
+}
+
+// kind says how an option's value is written and how it is stored.
+type kind uint8
+
+const (
+	kindEnum kind = iota // one of values; stored as a uint8 index into values
+	kindUint             // decimal or 0x hex in min..max; stored as uint64
+	kindBool             // "name", "name=on" or "name=off"; stored as bool
+	kindList             // comma-separated names; stored as string (default "")
+)
+
+// option describes one option. off is the offset of its field in Options
+// (the tests check that the field's type matches the kind).
+type option struct {
+	name     string
+	kind     kind
+	off      uintptr
+	def      uint64 // default: enum index, number, or 1 for on
+	min, max uint64 // allowed range of a kindUint
+	values   []string
+	help     string
+}
+
+const maxUint64 = 1<<64 - 1
+
+// onOff names the two values of a kindBool option, indexed by value.
+var onOff = []string{"off", "on"}
+
+// table lists the options in the order Usage and Describe print them.
+var table = [...]option{
+	{"test", kindList, unsafe.Offsetof(Options{}.Test), 0, 0, 0, nil, "kernel tests to run: all, or comma-separated names (name* matches a prefix); empty runs none"},
+	{"flush", kindEnum, unsafe.Offsetof(Options{}.Flush), uint64(FlushFixed), 0, 0, []string{FlushFixed: "fixed", FlushRacy: "racy"}, "TLB flush protocol: the fixed one, or the racy one"},
+	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
+	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
+	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor"}, "what runs after boot"},
+	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint"}, "deliberate fault at boot, for the fault tests"},
+	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less"},
+	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
+	{"lockup", kindUint, unsafe.Offsetof(Options{}.Lockup), 100, 2, 1000000, nil, "faults in a row at one address that count as a lockup"},
+	{"checkcr3", kindBool, unsafe.Offsetof(Options{}.CheckCR3), 0, 0, 0, nil, "extra CR3 consistency checks"},
+	{"inject", kindUint, unsafe.Offsetof(Options{}.Inject), 0, 0, 100, nil, "injection rate in percent, 0 = off"},
+	{"trace", kindUint, unsafe.Offsetof(Options{}.Trace), 64, 0, 65536, nil, "trace ring entries to dump"},
+	{"users", kindUint, unsafe.Offsetof(Options{}.Users), 3, 1, 16, nil, "user threads"},
+	{"kthreads", kindUint, unsafe.Offsetof(Options{}.KThreads), 2, 1, 16, nil, "kernel threads"},
+	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "address-space churn"},
+}
+
+// names returns the value names of an enum or bool option (nil otherwise).
+func (e *option) names() []string {
+	if e.kind == kindBool {
+		return onOff
+	}
+	return e.values
+}
+
+// get and set read and write the option's field in o as a uint64
+// (enum index, number, or 0/1); kindList fields are strings, see str.
+func (e *option) get(o *Options) uint64 {
+	p := unsafe.Add(unsafe.Pointer(o), e.off)
+	switch e.kind {
+	case kindEnum:
+		return uint64(*(*uint8)(p))
+	case kindUint:
+		return *(*uint64)(p)
+	case kindBool:
+		if *(*bool)(p) {
+			return 1
+		}
+	}
+	return 0
+}
+
+func (e *option) set(o *Options, v uint64) {
+	p := unsafe.Add(unsafe.Pointer(o), e.off)
+	switch e.kind {
+	case kindEnum:
+		*(*uint8)(p) = uint8(v)
+	case kindUint:
+		*(*uint64)(p) = v
+	case kindBool:
+		*(*bool)(p) = v != 0
+	}
+}
+
+// str points at the string field of a kindList option.
+func (e *option) str(o *Options) *string {
+	return (*string)(unsafe.Add(unsafe.Pointer(o), e.off))
+}

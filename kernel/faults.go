@@ -1,0 +1,62 @@
+package kernel
+
+import "tlbrace/asm"
+
+// Deliberate faults, selected with fault= on the command line. The host
+// tests (tests/faults_test.go) boot each one and check that the report
+// names the fault and symbolizes the function below that caused it.
+
+// sink defeats constant folding: the compiler cannot prove what it holds.
+var sink = struct {
+	ptr  *int
+	idx  int
+	zero int
+}{idx: 7}
+
+//go:noinline
+func faultNilDeref() int { return *sink.ptr }
+
+//go:noinline
+func faultBounds() int {
+	var a [4]int
+	return a[sink.idx]
+}
+
+//go:noinline
+func faultStackOverflow(depth int) int {
+	var frame [256]byte
+	frame[depth%256] = byte(depth)
+	return faultStackOverflow(depth+1) + int(frame[(depth+1)%256])
+}
+
+//go:noinline
+func faultDivide() int { return 100 / sink.zero }
+
+//go:noinline
+// faultGPF loads DS with a selector far beyond the GDT limit: #GP with the
+// selector as error code (Intel SDM Vol. 3A §6.15, "Interrupt 13").
+//
+//go:noinline
+func faultGPF() { asm.LoadDS(0x1000) }
+
+//go:noinline
+func faultBreakpoint() { asm.Int3() }
+
+// triggerFault runs the fault named by fault=; it returns only if the
+// fault failed to fault, which the caller reports.
+func triggerFault(name string) {
+	switch name {
+	case "nil":
+		sink.idx = faultNilDeref()
+	case "bounds":
+		sink.idx = faultBounds()
+	case "stackoverflow":
+		sink.idx = faultStackOverflow(0)
+	case "divide":
+		sink.idx = faultDivide()
+	case "gpf":
+		faultGPF()
+	case "breakpoint":
+		faultBreakpoint()
+	}
+}

@@ -1,0 +1,73 @@
+package mm
+
+import "tlbrace/asm"
+
+// The kernel's own address space: an identity map of RAM plus the local
+// APIC, every page Global. Every mm's top-level table copies the kernel
+// slots from here, so all address spaces share the kernel page tables —
+// which is why a lazy-TLB kernel thread can run on *any* mm's CR3, and why
+// it can be preempted holding a stale one without noticing.
+
+// Phys is the machine's frame allocator.
+var Phys FrameAllocator
+
+// KernelRoot is the physical address of the kernel's top-level table.
+var KernelRoot uintptr
+
+// LAPICBase is the local APIC's MMIO page (Intel SDM Vol. 3A §11.4.1, the
+// IA32_APIC_BASE default).
+const LAPICBase = 0xfee00000
+
+const kernelFlags = PTEWritable | PTEGlobal
+
+// BuildKernelSpace identity-maps [PageSize, ramTop) and the local APIC,
+// leaving page 0 (nil dereferences must fault) and every guard page
+// unmapped.
+func BuildKernelSpace(ramTop uintptr, isGuard func(va uintptr) bool) bool {
+	Frames = &Phys
+	root, ok := Phys.Alloc()
+	if !ok {
+		return false
+	}
+	zeroFrame(root)
+	for va := uintptr(PageSize); va < ramTop; va += PageSize {
+		if isGuard(va) {
+			continue
+		}
+		if !Map(root, va, va, kernelFlags) {
+			return false
+		}
+	}
+	if !Map(root, LAPICBase, LAPICBase, kernelFlags|PTENoCache|PTEWriteThr) {
+		return false
+	}
+	KernelRoot = root
+	return true
+}
+
+// CR4 bits: Intel SDM Vol. 3A §2.5.
+const (
+	CR4PGE = 1 << 7 // page global enable: Global entries survive CR3 writes
+	CR4PAE = 1 << 5
+)
+
+// CR0 bits: Intel SDM Vol. 3A §2.5.
+const (
+	CR0WP = 1 << 16 // write protect: ring 0 honours read-only pages too
+	CR0PG = 1 << 31 // paging
+)
+
+// EnablePaging switches the CPU to the kernel's page tables with Global
+// pages on. On 386 this turns paging on for the first time; on amd64 it
+// replaces the trampoline's boot map.
+func EnablePaging() {
+	asm.WriteCR3(KernelRoot)
+	asm.WriteCR0(asm.ReadCR0() | CR0PG | CR0WP)
+	asm.WriteCR4(asm.ReadCR4() | CR4PGE)
+}
+
+// KernelSlot reports whether top-level slot i belongs to the kernel part.
+func KernelSlot(i int) bool {
+	va := uintptr(i) << levelShift[0]
+	return va < UserBase || va >= UserTop
+}

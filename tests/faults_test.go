@@ -1,0 +1,52 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"tlbrace/tools/qemu"
+)
+
+// TestFaultReports boots each deliberate fault and checks the report: the
+// panic status, the diagnosis, the registers, and a backtrace that names
+// the faulting function with its file and line.
+func TestFaultReports(t *testing.T) {
+	cases := []struct {
+		fault     string
+		diagnosis string // substring of the PANIC report
+		fn        string // function the backtrace must name
+	}{
+		{"nil", "nil pointer dereference", "tlbrace/kernel.faultNilDeref"},
+		{"bounds", "bounds check failure", "tlbrace/kernel.faultBounds"},
+		{"stackoverflow", "kernel stack overflow", "tlbrace/kernel.faultStackOverflow"},
+		{"divide", "divide", "tlbrace/kernel.faultDivide"},
+		{"gpf", "general protection", "tlbrace/kernel.faultGPF"},
+		{"breakpoint", "breakpoint", "tlbrace/kernel.faultBreakpoint"},
+	}
+	forArch(t, func(t *testing.T, arch string) {
+		for _, c := range cases {
+			t.Run(c.fault, func(t *testing.T) {
+				r := boot(t, arch, 30*time.Second, "fault="+c.fault)
+				if r.Status != qemu.Panic {
+					t.Fatalf("status %v, want Panic\n%s", r.Status, r)
+				}
+				text := r.Text()
+				for _, want := range []string{"PANIC:", c.diagnosis, "cr2 ", "cr3 ", "backtrace:", c.fn, "kernel/faults.go:"} {
+					if !strings.Contains(text, want) {
+						t.Errorf("report lacks %q\n%s\nlog: %s", want, tail(text, 40), r.LogPath)
+					}
+				}
+			})
+		}
+	})
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,88 @@
+// Config: what one boot of the kernel asks for, and its validation.
+package qemu
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ShiftZero asks for a fixed icount shift of 0 (one nanosecond per
+// instruction); Config.Shift 0 means "no fixed shift".
+const ShiftZero = -1
+
+// maxShift is QEMU's MAX_ICOUNT_SHIFT (QEMU 7.2 softmmu/icount.c).
+const maxShift = 10
+
+// Config describes one run of the kernel through qemu.sh.
+type Config struct {
+	// Arch is "386" or "amd64". Required.
+	Arch string
+	// Kernel is the kernel ELF. Empty: the harness runs
+	// `make -s -C <repo root> build ARCH=<Arch>` once per arch per process
+	// and uses <repo root>/build/<Arch>/kernel.elf.
+	Kernel string
+	// Initrd is an optional initramfs (qemu.sh -i). Empty: qemu.sh's
+	// default (build/ARCH/initrd.cpio if present).
+	Initrd string
+	// Args are the kernel command-line words (after qemu.sh's --). qemu.sh
+	// joins them with spaces, so a word may not be empty or hold whitespace.
+	Args []string
+	// Icount runs with instruction-counted time, shift=auto (qemu.sh --icount).
+	Icount bool
+	// Shift selects a fixed icount shift (qemu.sh --shift N), which implies
+	// icount: 0 means no fixed shift, 1..10 that shift, ShiftZero (-1) shift 0.
+	Shift int
+	// Record / Replay name a QEMU record/replay file (qemu.sh --record /
+	// --replay; both imply icount). At most one may be set.
+	Record, Replay string
+	// Mem is the guest RAM, e.g. "32M" (qemu.sh -m). Empty: qemu.sh's default.
+	Mem string
+	// QEMUArgs are extra QEMU arguments, each passed as qemu.sh -q ARG.
+	QEMUArgs []string
+	// Timeout bounds the whole run. Required (> 0).
+	Timeout time.Duration
+	// Script is qemu.sh. Empty: qemu.sh in the repository root (the nearest
+	// directory above the working directory whose go.mod says module tlbrace).
+	Script string
+	// LogDir receives the log of every run that does not pass. Empty:
+	// $TLBRACE_LOG_DIR, else os.TempDir()/tlbrace-logs.
+	LogDir string
+	// Stop, if set, is called for every serial line, in order, from one
+	// goroutine; it must not block. Returning true ends the run with status
+	// Stopped (the harness kills QEMU). It is not called again afterwards;
+	// lines QEMU had already written are still collected. Status is Stopped
+	// whenever Stop fired, even if QEMU then exited on its own, unless a
+	// Timeout or cancellation came first.
+	Stop func(line string) bool
+}
+
+// validate checks the fields that need no file system.
+func (c *Config) validate() error {
+	if c.Arch != "386" && c.Arch != "amd64" {
+		return fmt.Errorf("qemu: Config.Arch is %q; want \"386\" or \"amd64\"", c.Arch)
+	}
+	if c.Timeout <= 0 {
+		return fmt.Errorf("qemu: Config.Timeout is %v; it is required and must be > 0", c.Timeout)
+	}
+	if c.Shift != ShiftZero && (c.Shift < 0 || c.Shift > maxShift) {
+		return fmt.Errorf("qemu: Config.Shift is %d; want 0 (no fixed shift), 1..%d, or ShiftZero", c.Shift, maxShift)
+	}
+	if c.Record != "" && c.Replay != "" {
+		return fmt.Errorf("qemu: Config.Record (%s) and Config.Replay (%s) are both set; pick one", c.Record, c.Replay)
+	}
+	for i, w := range c.Args {
+		if w == "" || strings.ContainsAny(w, " \t\r\n") {
+			return fmt.Errorf("qemu: Config.Args[%d] is %q; kernel words may not be empty or contain whitespace (qemu.sh joins them with spaces)", i, w)
+		}
+	}
+	for i, a := range c.QEMUArgs {
+		if a == "" {
+			return fmt.Errorf("qemu: Config.QEMUArgs[%d] is empty", i)
+		}
+	}
+	if strings.ContainsAny(c.Mem, " \t\r\n") {
+		return fmt.Errorf("qemu: Config.Mem is %q; want a size such as 32M", c.Mem)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+// Tests for repository-root discovery and the once-per-arch kernel build.
+package qemu
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func writeFile(t *testing.T, path, data string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(data), mode); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFindRepoRoot(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "go.mod"), "module tlbrace\n\ngo 1.26\n", 0o644)
+	// A nested module with another name must be skipped.
+	writeFile(t, filepath.Join(root, "tests", "go.mod"), "module other\n", 0o644)
+	deep := filepath.Join(root, "tests", "boot", "x")
+	if err := os.MkdirAll(deep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	got, err := findRepoRoot(deep)
+	if err != nil || got != root {
+		t.Fatalf("findRepoRoot(%s) = %q, %v; want %q", deep, got, err, root)
+	}
+	if _, err := findRepoRoot(t.TempDir()); err == nil || !strings.Contains(err.Error(), "module tlbrace") {
+		t.Errorf("findRepoRoot outside a repo: err = %v, want one naming module tlbrace", err)
+	}
+}
+
+func TestRepoRootFromHere(t *testing.T) {
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "tools", "qemu")); err != nil {
+		t.Errorf("repo root %s does not hold tools/qemu", root)
+	}
+}
+
+func TestBuildKernelOncePerArch(t *testing.T) {
+	root := t.TempDir()
+	// The fake Makefile counts its invocations per arch. Without .PHONY the
+	// second arch's make would find the directory build/ "up to date".
+	writeFile(t, filepath.Join(root, "Makefile"),
+		".PHONY: build\nbuild:\n\tmkdir -p build/$(ARCH)\n\techo x >> build/$(ARCH)/count\n\ttouch build/$(ARCH)/kernel.elf\n", 0o644)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		for _, arch := range []string{"386", "amd64"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p, err := buildKernel(root, arch)
+				if err != nil || p != defaultKernel(root, arch) {
+					t.Errorf("buildKernel(%s) = %q, %v", arch, p, err)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for _, arch := range []string{"386", "amd64"} {
+		data, err := os.ReadFile(filepath.Join(root, "build", arch, "count"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(string(data), "x"); n != 1 {
+			t.Errorf("make ran %d times for %s, want 1", n, arch)
+		}
+	}
+}
+
+func TestBuildKernelFailureNamesCommand(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "Makefile"), "build:\n\t@echo broken build >&2; exit 1\n", 0o644)
+	_, err := buildKernel(root, "386")
+	if err == nil || !strings.Contains(err.Error(), "broken build") || !strings.Contains(err.Error(), "ARCH=386") {
+		t.Errorf("err = %v; want the make command and its output", err)
+	}
+}
