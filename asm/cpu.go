@@ -46,3 +46,7 @@ const (
 	FlagIF = 1 << 9  // interrupt enable
 	FlagRF = 1 << 16 // resume: suppress instruction breakpoints for one instruction
 )
+
+// StiHlt enables interrupts and halts (STI; HLT): the STI shadow makes the
+// pair atomic, so a wake-up interrupt cannot slip in between.
+func StiHlt()

@@ -75,3 +75,8 @@ TEXT ·Ud2(SB), NOSPLIT, $0-0
 TEXT ·Int3(SB), NOSPLIT, $0-0
 	INT $3
 	RET
+
+TEXT ·StiHlt(SB), NOSPLIT, $0-0
+	STI
+	HLT
+	RET

@@ -2,11 +2,16 @@ package kernel
 
 import "tlbrace/kernel/ktest"
 
-// kernelTests is every kernel test, in the order they run. A package's
-// tests live beside its code (ktest_*.go) and are listed here.
+// kernelTests is every kernel test, in the order they run. Tests live
+// beside the code they exercise (ktest_*.go) and are listed here.
 var kernelTests = [...]ktest.Test{
 	{Name: "rt.symbolize", Fn: testSymbolize},
 	{Name: "rt.guard_pages_unmapped", Fn: testGuardPages},
 	{Name: "trap.breakpoint_resumes", Fn: testBreakpointResumes},
 	{Name: "console.format", Fn: testConsoleFormat},
+	{Name: "sched.preemption", Fn: testPreemption},
+	{Name: "sched.preempt_disable_defers", Fn: testPreemptDisableDefers},
+	{Name: "sched.kthread_switch_no_cr3", Fn: testKernelThreadSwitchNoCR3},
+	{Name: "sched.same_mm_no_cr3", Fn: testSameMMNoCR3},
+	{Name: "sched.different_mm_writes_cr3", Fn: testDifferentMMWritesCR3},
 }

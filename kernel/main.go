@@ -10,7 +10,10 @@ import (
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/ktest"
+	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
+	"tlbrace/kernel/sched"
+	"tlbrace/kernel/user"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/serial"
 	"tlbrace/kernel/trap"
@@ -41,6 +44,7 @@ func Main(magic, info uintptr) {
 	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, flushName())
 	printBootInfo()
 	initMemory()
+	initScheduler()
 
 	var buf [256]byte
 	n := Opts.Describe(buf[:])
@@ -63,6 +67,28 @@ func Main(magic, info uintptr) {
 		rt.Exit(rt.ExitPass)
 	}
 	rt.Exit(rt.ExitPass)
+}
+
+// initScheduler installs the page-fault and system-call handlers, makes
+// this boot thread task 0, starts the jittered timer and enables
+// interrupts: from here on everything is preemptible.
+func initScheduler() {
+	mm.Racy = Opts.Flush == cmdline.FlushRacy
+	trap.Register(trap.VecPageFault, mm.HandlePageFault)
+	user.Init()
+	policy := sched.RoundRobin
+	if Opts.Sched == cmdline.SchedShuffle {
+		policy = sched.Shuffle
+	}
+	sched.HZ = Opts.HZ
+	sched.Init(policy, Opts.Seed)
+	if !sched.StartTimer(Opts.HZ, Opts.Seed) {
+		console.Print("PANIC: this CPU has no local APIC (run QEMU with -cpu ...,+apic)\n")
+		rt.Exit(rt.ExitPanic)
+	}
+	console.Printf("  timer: local APIC at %d Hz, one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
+		sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)
+	asm.Sti()
 }
 
 // readBootInfo checks the Multiboot hand-over and parses the command line;

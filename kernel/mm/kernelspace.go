@@ -42,6 +42,7 @@ func BuildKernelSpace(ramTop uintptr, isGuard func(va uintptr) bool) bool {
 		return false
 	}
 	KernelRoot = root
+	InitMM.Root = root
 	return true
 }
 
@@ -64,6 +65,7 @@ func EnablePaging() {
 	asm.WriteCR3(KernelRoot)
 	asm.WriteCR0(asm.ReadCR0() | CR0PG | CR0WP)
 	asm.WriteCR4(asm.ReadCR4() | CR4PGE)
+	CR4Features = asm.ReadCR4()
 }
 
 // KernelSlot reports whether top-level slot i belongs to the kernel part.
@@ -71,3 +73,8 @@ func KernelSlot(i int) bool {
 	va := uintptr(i) << levelShift[0]
 	return va < UserBase || va >= UserTop
 }
+
+// InitMM is the kernel's own address space (Linux: init_mm): the idle task
+// runs on it, and it is what a kernel thread borrows when nothing else ran
+// before it. It is never freed.
+var InitMM = MM{ID: 0, Users: 1, Count: 1}

@@ -1,0 +1,238 @@
+package mm
+
+import "tlbrace/asm"
+
+// MM is an address space: Linux 2.6's mm_struct, reduced to what the race
+// needs. Its top-level table (Root, Linux's pgd) has the kernel slots
+// copied from KernelRoot and private user slots.
+//
+// Two reference counts, as in Linux:
+//   - Users (mm_users): tasks that own this mm as their task.mm. When it
+//     drops to zero the user mappings are torn down (exit_mmap).
+//   - Count (mm_count): references to the struct and its page tables —
+//     one for all the Users together, plus one per lazy-TLB borrower
+//     (a kernel thread whose active_mm is this mm). When it drops to zero
+//     the top-level table is freed too.
+//
+// CR3 holds no reference. A kernel thread that writes a stale CR3 (the
+// race) can leave the CPU walking a freed page table: Drop checks for it.
+type MM struct {
+	ID    int
+	Root  uintptr // physical address of the top-level table
+	Users int32
+	Count int32
+	VMAs  VMAList
+	Pages int // user pages mapped (demand-paged frames)
+	used  bool
+}
+
+// The CPU's CR3, through variables so host tests can stand in for it.
+var (
+	readCR3  = asm.ReadCR3
+	writeCR3 = asm.WriteCR3
+)
+
+// MaxMMs bounds the address spaces alive at once.
+const MaxMMs = 32
+
+var (
+	mms    [MaxMMs]MM
+	nextID = 1
+
+	// Counters for stat and the stress reports.
+	MMsCreated, MMsFreed uint64
+	// StaleRootFrees counts address spaces freed while CR3 still pointed
+	// at their page table: a use-after-free that only a wrong CR3 causes.
+	StaleRootFrees uint64
+	// OnStaleRoot, when set, is told about such a free (the stress
+	// workload reports it as a detection).
+	OnStaleRoot func(m *MM)
+)
+
+// NewMM creates an empty address space: kernel slots shared, no user
+// mappings. Users and Count start at one. It returns nil when out of mm
+// structs or frames.
+func NewMM() *MM {
+	var m *MM
+	for i := range mms {
+		if !mms[i].used {
+			m = &mms[i]
+			break
+		}
+	}
+	if m == nil {
+		return nil
+	}
+	root, ok := Frames.Alloc()
+	if !ok {
+		return nil
+	}
+	src, dst := tableAt(KernelRoot), tableAt(root)
+	for i := range dst {
+		if KernelSlot(i) {
+			dst[i] = src[i]
+		} else {
+			dst[i] = 0
+		}
+	}
+	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true}
+	nextID++
+	MMsCreated++
+	return m
+}
+
+// Grab takes a structural reference (mmgrab / atomic_inc(&mm->mm_count)):
+// what a lazy-TLB kernel thread does when it borrows this mm.
+func (m *MM) Grab() { m.Count++ }
+
+// Drop releases a structural reference (mmdrop). The last one frees the
+// top-level table and the struct.
+func (m *MM) Drop() {
+	m.Count--
+	if m.Count > 0 {
+		return
+	}
+	if readCR3() == m.Root {
+		// Nothing that holds a reference runs on this mm, yet the CPU
+		// walks its tables: someone wrote a stale CR3.
+		StaleRootFrees++
+		if OnStaleRoot != nil {
+			OnStaleRoot(m)
+		}
+		writeCR3(KernelRoot) // do not keep walking a freed table
+	}
+	Frames.FreeFrame(m.Root)
+	m.used = false
+	MMsFreed++
+}
+
+// Put releases a user reference (mmput): the last one tears the user
+// mappings down (exit_mmap) and drops the users' shared structural reference.
+func (m *MM) Put() {
+	m.Users--
+	if m.Users > 0 {
+		return
+	}
+	m.unmapUser()
+	m.VMAs.Reset()
+	m.Drop()
+}
+
+// unmapUser frees every user page and user page table below Root.
+func (m *MM) unmapUser() {
+	t := tableAt(m.Root)
+	for i := range t {
+		if KernelSlot(i) || !t[i].Has(PTEPresent) {
+			continue
+		}
+		freeTable(t[i].Addr(), 1)
+		t[i] = 0
+	}
+	m.Pages = 0
+}
+
+// freeTable frees a table at the given level and everything below it.
+func freeTable(pa uintptr, level int) {
+	t := tableAt(pa)
+	for i := range t {
+		if !t[i].Has(PTEPresent) {
+			continue
+		}
+		if level == Levels-1 {
+			Frames.FreeFrame(t[i].Addr()) // a user page
+		} else {
+			freeTable(t[i].Addr(), level+1)
+		}
+	}
+	Frames.FreeFrame(pa)
+}
+
+// Alive reports how many address spaces exist.
+func Alive() int {
+	n := 0
+	for i := range mms {
+		if mms[i].used {
+			n++
+		}
+	}
+	return n
+}
+
+// Each calls fn for every live address space.
+func Each(fn func(m *MM)) {
+	for i := range mms {
+		if mms[i].used {
+			fn(&mms[i])
+		}
+	}
+}
+
+// MapZeroed maps a fresh zeroed frame at the page containing va with the
+// VMA's permissions: demand paging.
+func (m *MM) MapZeroed(va uintptr, v *VMA) bool {
+	pa, ok := Frames.Alloc()
+	if !ok {
+		return false
+	}
+	zeroFrame(pa)
+	if !Map(m.Root, va&^(PageSize-1), pa, v.PTEFlags()) {
+		Frames.FreeFrame(pa)
+		return false
+	}
+	m.Pages++
+	return true
+}
+
+// UserBytes returns the kernel view of user memory [va, va+n) in this mm,
+// faulting pages in (demand paging) as needed; it never touches CR3, so it
+// works whatever the CPU's CR3 holds. fn is called per page piece. It
+// reports false if any part is outside the VMAs or not allowed.
+func (m *MM) UserBytes(va, n uintptr, write bool, fn func(p []byte)) bool {
+	if !m.VMAs.CoversRange(va, n, write) {
+		return false
+	}
+	for n > 0 {
+		page := va &^ (PageSize - 1)
+		e := Lookup(m.Root, page)
+		if !e.Has(PTEPresent) {
+			if !m.MapZeroed(page, m.VMAs.Find(page)) {
+				return false
+			}
+			e = Lookup(m.Root, page)
+		}
+		off := va - page
+		k := PageSize - off
+		if k > n {
+			k = n
+		}
+		fn(physBytes(e.Addr()+off, k))
+		va += k
+		n -= k
+	}
+	return true
+}
+
+// CopyIn writes src into this address space at va, mapping the pages as
+// needed with their VMA's permissions — for the loader, which fills
+// read-only text too. It reports false outside the VMAs or out of frames.
+func (m *MM) CopyIn(va uintptr, src []byte) bool {
+	for len(src) > 0 {
+		page := va &^ (PageSize - 1)
+		v := m.VMAs.Find(page)
+		if v == nil {
+			return false
+		}
+		e := Lookup(m.Root, page)
+		if !e.Has(PTEPresent) {
+			if !m.MapZeroed(page, v) {
+				return false
+			}
+			e = Lookup(m.Root, page)
+		}
+		off := va - page
+		n := copy(physBytes(e.Addr()+off, PageSize-off), src)
+		src = src[n:]
+		va += uintptr(n)
+	}
+	return true
+}

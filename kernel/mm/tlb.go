@@ -1,0 +1,94 @@
+package mm
+
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/preempt"
+)
+
+// The TLB flush primitives of the seed patch, both variants side by side.
+//
+// The fixed ones are Linux 2.6.10 after Ingo Molnar's patch: preemption
+// disabled around the whole CR3 read-and-write-back. The racy ones are the
+// same instructions without the guard — the 2.6.10-rc2 originals. The boot
+// option flush=racy|fixed picks which ones Flush and FlushGlobal call, so
+// one kernel image shows both behaviours.
+
+// Racy selects the unguarded originals (flush=racy).
+var Racy bool
+
+// CR4Features is the CR4 value flushTLBGlobal restores (Linux:
+// mmu_cr4_features); set once paging is on.
+var CR4Features uintptr
+
+// Flush counters.
+var (
+	Flushes, GlobalFlushes uint64
+	// UnguardedLazyFlushes counts Ingo's guard: a flush that ran
+	// preemptible from a lazy-TLB context (a kernel thread borrowing an
+	// mm) — the only context in which the race bites. Set by the caller
+	// through LazyContext.
+	UnguardedLazyFlushes uint64
+	// LazyContext reports whether the running task is a lazy-TLB kernel
+	// thread; the scheduler installs it.
+	LazyContext func() bool
+)
+
+// flushTLB is __flush_tlb() with the fix: no preemption between reading
+// CR3 and writing it back, so the value written is the value read *by the
+// same task on the same active_mm*.
+func flushTLB() {
+	preempt.Disable()
+	asm.FlushTLBRaw()
+	preempt.Enable()
+}
+
+// flushTLBGlobal is __flush_tlb_global() with the fix.
+func flushTLBGlobal() {
+	preempt.Disable()
+	asm.FlushTLBGlobalRaw(CR4Features)
+	preempt.Enable()
+}
+
+// flushTLBRacy is the 2.6.10-rc2 __flush_tlb(): preemptible between the two
+// instructions. Preempted there, a lazy-TLB thread comes back borrowing a
+// different active_mm and writes the old CR3 over the new one.
+func flushTLBRacy() {
+	noteUnguarded()
+	asm.FlushTLBRaw()
+}
+
+// flushTLBGlobalRacy is the 2.6.10-rc2 __flush_tlb_global().
+func flushTLBGlobalRacy() {
+	noteUnguarded()
+	asm.FlushTLBGlobalRaw(CR4Features)
+}
+
+func noteUnguarded() {
+	if preempt.Preemptible() && LazyContext != nil && LazyContext() {
+		UnguardedLazyFlushes++
+	}
+}
+
+// Flush flushes the non-global TLB entries with the selected variant.
+func Flush() {
+	Flushes++
+	if Racy {
+		flushTLBRacy()
+	} else {
+		flushTLB()
+	}
+}
+
+// FlushGlobal flushes every TLB entry, global ones too, with the selected variant.
+func FlushGlobal() {
+	GlobalFlushes++
+	if Racy {
+		flushTLBGlobalRacy()
+	} else {
+		flushTLBGlobal()
+	}
+}
+
+// FlushOne invalidates one page's entry (INVLPG): for a mapping change in
+// the current address space.
+func FlushOne(va uintptr) { asm.Invlpg(va) }

@@ -1,0 +1,66 @@
+// Package preempt is CONFIG_PREEMPT's preemption counter, kept apart from
+// the scheduler so the flush primitives in kernel/mm can use it.
+//
+// Each task has a State (Linux: thread_info->preempt_count and the
+// TIF_NEED_RESCHED flag). While Count > 0 the task may not be preempted:
+// the timer still sets NeedResched, and the reschedule happens when Enable
+// brings the count back to zero — exactly the 2.6 semantics the fix relies
+// on: an interrupt that lands between the CR3 read and the CR3 write of a
+// guarded flush cannot switch tasks until the write is done.
+package preempt
+
+// State is a task's preemption state.
+type State struct {
+	Count       int32 // preempt_count: > 0 means "do not preempt"
+	NeedResched bool  // TIF_NEED_RESCHED: a reschedule is pending
+}
+
+var (
+	// cur is the running task's state; the scheduler repoints it on
+	// every switch. Before the scheduler starts it is the boot state.
+	cur = &boot
+
+	boot State
+
+	// Resched is preempt_schedule(): the scheduler installs it.
+	Resched func()
+
+	// Stats, for the stress reports.
+	Deferred uint64 // reschedules that waited for Enable (a preemption that did not happen in a guarded region)
+)
+
+// SetCurrent makes s the running task's state (called by the scheduler).
+//
+//go:nosplit
+func SetCurrent(s *State) { cur = s }
+
+// Current returns the running task's state.
+//
+//go:nosplit
+func Current() *State { return cur }
+
+// Disable is preempt_disable(): nestable.
+//
+//go:nosplit
+func Disable() { cur.Count++ }
+
+// Enable is preempt_enable(): it reschedules if this was the outermost
+// Enable and the timer asked for a reschedule meanwhile.
+func Enable() {
+	s := cur
+	s.Count--
+	if s.Count == 0 && s.NeedResched && Resched != nil {
+		Deferred++
+		Resched()
+	}
+}
+
+// EnableNoResched is preempt_enable_no_resched(): for the scheduler itself.
+//
+//go:nosplit
+func EnableNoResched() { cur.Count-- }
+
+// Preemptible reports whether the running task may be preempted now.
+//
+//go:nosplit
+func Preemptible() bool { return cur.Count == 0 }

@@ -1,0 +1,63 @@
+package sched
+
+// RunQueue is the FIFO of runnable tasks (by task index), a fixed ring.
+// Round-robin takes the head; the stress "shuffle" policy takes a random
+// entry, so every interleaving of tasks gets a chance.
+type RunQueue struct {
+	q    [64]int16
+	head int
+	n    int
+}
+
+// Len returns how many tasks are queued.
+func (rq *RunQueue) Len() int { return rq.n }
+
+// Push appends task index t. It reports false if the queue is full.
+func (rq *RunQueue) Push(t int) bool {
+	if rq.n == len(rq.q) {
+		return false
+	}
+	rq.q[(rq.head+rq.n)%len(rq.q)] = int16(t)
+	rq.n++
+	return true
+}
+
+// Pop removes and returns the head (-1 if empty).
+func (rq *RunQueue) Pop() int { return rq.Take(0) }
+
+// Take removes and returns the i-th queued task (-1 if out of range),
+// keeping the others in order.
+func (rq *RunQueue) Take(i int) int {
+	if i < 0 || i >= rq.n {
+		return -1
+	}
+	at := (rq.head + i) % len(rq.q)
+	t := int(rq.q[at])
+	for j := i; j > 0; j-- { // shift the entries before it back by one
+		rq.q[(rq.head+j)%len(rq.q)] = rq.q[(rq.head+j-1)%len(rq.q)]
+	}
+	rq.head = (rq.head + 1) % len(rq.q)
+	rq.n--
+	return t
+}
+
+// Remove takes task t out of the queue if it is there.
+func (rq *RunQueue) Remove(t int) bool {
+	for i := 0; i < rq.n; i++ {
+		if int(rq.q[(rq.head+i)%len(rq.q)]) == t {
+			rq.Take(i)
+			return true
+		}
+	}
+	return false
+}
+
+// Contains reports whether task t is queued.
+func (rq *RunQueue) Contains(t int) bool {
+	for i := 0; i < rq.n; i++ {
+		if int(rq.q[(rq.head+i)%len(rq.q)]) == t {
+			return true
+		}
+	}
+	return false
+}

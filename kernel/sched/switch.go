@@ -1,0 +1,138 @@
+package sched
+
+import (
+	"unsafe"
+
+	"tlbrace/asm"
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
+	"tlbrace/kernel/rt"
+)
+
+// The context switch, step by step as Linux 2.6.10's context_switch()
+// (kernel/sched.c) with i386 switch_mm() (include/asm-i386/mmu_context.h).
+// The comments mark the steps the race of the seed exploits.
+
+var (
+	// CR3 loads done by switchMM, and switches that needed none.
+	CR3Writes, CR3Skips uint64
+	// LazyBorrows counts enterLazyTLB: a kernel thread borrowed an mm.
+	LazyBorrows uint64
+	// prevMM is the runqueue's rq->prev_mm: the active_mm a kernel thread
+	// gave up, dropped after the switch (finish_task_switch).
+	prevMM *mm.MM
+	// prevDead is a task that exited, reaped after the switch.
+	prevDead *Task
+	// CheckCR3 enables the CONFIG_DEBUG_VM-style check at every switch
+	// that CR3 holds what the scheduler believes (checkcr3=on).
+	CheckCR3 bool
+	// OnCR3Mismatch is told when that check fails.
+	OnCR3Mismatch func(prev, next *Task, cr3 uintptr)
+)
+
+// contextSwitch switches from prev to next. Interrupts are off.
+func contextSwitch(prev, next *Task) {
+	oldmm := prev.ActiveMM
+
+	if next.MM == nil {
+		// Step 2a: a kernel thread has no address space of its own: it
+		// borrows prev's (lazy TLB). No CR3 write: the kernel half is the
+		// same in every page table. The scheduler now *believes* CR3
+		// holds oldmm's page table — it never looks.
+		next.ActiveMM = oldmm
+		oldmm.Grab()
+		enterLazyTLB(oldmm, next)
+	} else {
+		// Step 2b: a user task gets its own mm. switchMM writes CR3 only
+		// if oldmm differs from next.mm. If a lazy thread wrote a stale
+		// CR3 while borrowing next.mm, they are equal, CR3 is not
+		// reloaded, and next runs on the wrong page tables.
+		switchMM(oldmm, next.MM, next)
+		next.ActiveMM = next.MM
+	}
+
+	if prev.MM == nil {
+		// Step 3: a kernel thread gives up what it borrowed; the run
+		// queue drops the reference once we are off prev's stack.
+		prev.ActiveMM = nil
+		prevMM = oldmm
+	}
+
+	if CheckCR3 && next.ActiveMM != nil {
+		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root && OnCR3Mismatch != nil {
+			OnCR3Mismatch(prev, next, cr3)
+		}
+	}
+
+	// Step 4: switch stacks and registers (switch_to). Returns in next.
+	prev.Switches++
+	rt.SetKernelStack(next.G.StackHi)
+	current = next
+	preempt.SetCurrent(&next.Preempt)
+	next.State = Running
+	asm.Switch(&prev.SP, next.SP, uintptr(unsafe.Pointer(&next.G)))
+	finishTaskSwitch()
+}
+
+// switchMM is switch_mm(prev, next, tsk): load CR3 only when the address
+// space changes. Switching page tables with interrupts on would let an
+// interrupt see a half-switched task: a kernel bug.
+func switchMM(prev, next *mm.MM, t *Task) {
+	if asm.Flags()&asm.FlagIF != 0 {
+		Bug("switch_mm with interrupts enabled")
+	}
+	if prev == next {
+		CR3Skips++ // the scheduler trusts that CR3 already holds next's table
+		return
+	}
+	CR3Writes++
+	mm.LoadCR3(next)
+}
+
+// enterLazyTLB is enter_lazy_tlb(): on a uniprocessor, nothing to do but
+// remember that this thread runs on a borrowed mm.
+func enterLazyTLB(m *mm.MM, t *Task) {
+	LazyBorrows++
+	t.Borrows++
+}
+
+// finishTaskSwitch runs in the task we switched to, on its own stack:
+// drop the mm a kernel thread gave up, reap a task that exited.
+func finishTaskSwitch() {
+	if m := prevMM; m != nil {
+		prevMM = nil
+		m.Drop()
+	}
+	if d := prevDead; d != nil {
+		prevDead = nil
+		d.State = Free
+		TasksReaped++
+	}
+}
+
+// prepareStack lays out a new task's kernel stack so that its first
+// asm.Switch "returns" into asm's threadStart, which calls taskEntry.
+func prepareStack(t *Task) {
+	entry := taskEntry
+	words := [...]uintptr{
+		0,                                    // BP, popped by Switch
+		asm.ThreadStartPC(),                  // Switch returns here
+		**(**uintptr)(unsafe.Pointer(&entry)), // threadStart pops and calls this
+		0,                                    // alignment
+	}
+	sp := t.G.StackHi - unsafe.Sizeof(words)
+	*(*[len(words)]uintptr)(unsafe.Pointer(sp)) = words
+	t.SP = sp
+}
+
+// taskEntry is where every new task starts, with interrupts off.
+func taskEntry() {
+	finishTaskSwitch()
+	t := current
+	if t.MM != nil {
+		enterUser(t) // never returns
+	}
+	asm.Sti()
+	t.fn(t.arg)
+	Exit(0)
+}

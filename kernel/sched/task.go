@@ -1,0 +1,114 @@
+package sched
+
+import (
+	"unsafe"
+
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
+	"tlbrace/kernel/rt"
+)
+
+// TaskState is where a task is in its life.
+type TaskState uint8
+
+const (
+	Free     TaskState = iota // slot unused
+	Runnable                  // on the run queue
+	Running                   // the current task
+	Sleeping                  // waiting for WakeAt
+	Dead                      // exited; reaped once switched away from
+)
+
+var stateNames = [...]string{"free", "runnable", "running", "sleeping", "dead"}
+
+func (s TaskState) String() string { return stateNames[s] }
+
+// Task is a thread of execution: a kernel thread (MM nil; it runs lazily
+// on a borrowed ActiveMM) or a user task (MM its own address space).
+type Task struct {
+	ID    int
+	name  [24]byte
+	nlen  int
+	State TaskState
+
+	// Preempt is this task's preempt_count and need_resched flag.
+	Preempt preempt.State
+
+	// The g compiled Go code on this task's kernel stack uses, and the
+	// saved kernel stack pointer while switched out (asm.Switch).
+	G  rt.G
+	SP uintptr
+
+	// MM is the task's own address space (nil for kernel threads).
+	// ActiveMM is the address space it runs on: MM for a user task, a
+	// borrowed one for a kernel thread (holding an mm_count reference).
+	MM, ActiveMM *mm.MM
+
+	fn   func(arg uintptr) // kernel thread body
+	arg  uintptr
+	user userEntry // user tasks: where ring 3 starts
+
+	WakeAt   uint64 // tick to wake at, when Sleeping
+	ExitCode int
+
+	// Counters for the per-task table.
+	Switches, Preemptions, Ticks, Syscalls uint64
+	Borrows                                uint64 // times it borrowed an active_mm
+}
+
+type userEntry struct {
+	ip, sp     uintptr
+	a0, a1, a2 uintptr
+}
+
+// Name returns the task's name.
+func (t *Task) Name() string { return unsafe.String(&t.name[0], t.nlen) }
+
+func (t *Task) setName(s string) { t.nlen = copy(t.name[:], s) }
+
+// IsKernelThread reports whether the task has no mm of its own.
+func (t *Task) IsKernelThread() bool { return t.MM == nil }
+
+// MaxTasks is the number of task slots; task i runs on kernel stack i.
+const MaxTasks = rt.MaxStacks
+
+var (
+	tasks   [MaxTasks]Task
+	current *Task
+)
+
+// Current returns the running task.
+func Current() *Task { return current }
+
+// Tasks calls fn for every live task.
+func Tasks(fn func(t *Task)) {
+	for i := range tasks {
+		if tasks[i].State != Free {
+			fn(&tasks[i])
+		}
+	}
+}
+
+// ByID returns the live task with the given id, or nil.
+func ByID(id int) *Task {
+	if id < 0 || id >= MaxTasks || tasks[id].State == Free {
+		return nil
+	}
+	return &tasks[id]
+}
+
+// allocTask finds a free slot and gives it a kernel stack and a g.
+func allocTask(name string) *Task {
+	for i := range tasks {
+		t := &tasks[i]
+		if t.State != Free {
+			continue
+		}
+		*t = Task{ID: i}
+		t.setName(name)
+		lo, hi := rt.Stack(i)
+		t.G.InitStack(lo, hi)
+		return t
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package sched
+
+import (
+	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trap"
+)
+
+// The scheduler tick: a local APIC one-shot re-armed with a jittered
+// count around the mean interval (1/hz), uniformly in [mean/2, 3*mean/2).
+
+var (
+	// Ticks counts timer interrupts since StartTimer.
+	Ticks uint64
+	// WindowHits counts timer interrupts that landed inside a flush
+	// window (the interrupted instruction is the CR3 write).
+	WindowHits uint64
+	// LAPICHz is the calibrated APIC timer rate; MeanCount the mean reload.
+	LAPICHz   uint64
+	MeanCount uint32
+
+	jitter Rand
+
+	// OnTick runs at every tick after the bookkeeping (stress watchdog).
+	OnTick func(f *trap.Frame)
+)
+
+// StartTimer calibrates the local APIC timer, installs the tick handler
+// and arms the first tick. It reports false when there is no local APIC.
+func StartTimer(hz, seed uint64) bool {
+	if !HasLAPIC() {
+		return false
+	}
+	picDisable()
+	lapicInit(trap.VecSpurious)
+	LAPICHz = calibrateLAPIC()
+	mean := LAPICHz / hz
+	if mean < 64 {
+		mean = 64
+	}
+	if mean > 0x7fffffff {
+		mean = 0x7fffffff
+	}
+	MeanCount = uint32(mean)
+	jitter = NewRand(seed, 1)
+	trap.Register(trap.VecTimer, tick)
+	trap.Register(trap.VecSpurious, ignore)
+	arm()
+	return true
+}
+
+// ignore handles spurious APIC interrupts: no EOI, nothing to do (SDM Vol. 3A §11.9).
+func ignore(*trap.Frame, *rt.G) {}
+
+func arm() {
+	lapicArm(trap.VecTimer, MeanCount/2+jitter.Intn(MeanCount))
+}
+
+// tick is the timer interrupt: acknowledge and re-arm first (so the
+// in-service bit cannot block the next tick if we switch away), count,
+// wake sleepers, and ask for a reschedule — which happens on the way out
+// of the interrupt (preemptIRQ) unless the task is in preemptDisable.
+func tick(f *trap.Frame, g *rt.G) {
+	lapicEOIWrite()
+	arm()
+	Ticks++
+	current.Ticks++
+	if Windows.InWindow(f.IP) {
+		WindowHits++
+	}
+	for i := range tasks {
+		t := &tasks[i]
+		if t.State == Sleeping && t.WakeAt <= Ticks {
+			t.State = Runnable
+			rq.Push(t.ID)
+		}
+	}
+	current.Preempt.NeedResched = true
+	if OnTick != nil {
+		OnTick(f)
+	}
+}
+
+// TickCount reads Ticks from outside the interrupt handler (noinline: a
+// polling loop must reload it every time).
+//
+//go:noinline
+func TickCount() uint64 { return Ticks }

@@ -1,0 +1,41 @@
+package sched
+
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/rt"
+)
+
+// User tasks: a task with its own mm that runs in ring 3. It starts like a
+// kernel thread (taskEntry on its kernel stack) and drops to ring 3 with
+// IRET; from then on it enters the kernel only through interrupts,
+// exceptions and `int $0x80`, on its kernel stack (the TSS's esp0/rsp0,
+// updated at every switch).
+
+// SpawnUser creates a user task on address space m (taking over the
+// caller's mm_users reference), starting at ip with stack sp; a0..a2 arrive
+// in AX, BX, CX.
+func SpawnUser(name string, m *mm.MM, ip, sp, a0, a1, a2 uintptr) *Task {
+	flags := asm.SaveFlagsCli()
+	defer asm.RestoreFlags(flags)
+	t := allocTask(name)
+	if t == nil {
+		return nil
+	}
+	t.MM = m
+	t.user = userEntry{ip: ip, sp: sp, a0: a0, a1: a1, a2: a2}
+	prepareStack(t)
+	t.State = Runnable
+	rq.Push(t.ID)
+	TasksSpawned++
+	return t
+}
+
+// enterUser leaves for ring 3 with interrupts enabled by IRET.
+func enterUser(t *Task) {
+	u := &t.user
+	asm.EnterUser(u.ip, u.sp, rt.UserCS, rt.UserDS, asm.FlagIF|flagsReserved, u.a0, u.a1, u.a2)
+}
+
+// flagsReserved is EFLAGS bit 1, which always reads as 1 (SDM Vol. 1 §3.4.3).
+const flagsReserved = 1 << 1

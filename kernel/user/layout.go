@@ -1,0 +1,25 @@
+package user
+
+import "tlbrace/kernel/mm"
+
+// The user address-space layout the kernel gives every program, inside
+// [mm.UserBase, mm.UserTop):
+//
+//	text/data   where the ELF says (linked at UserBase + 0x1000)
+//	private     16 pages at a per-task address no other task maps, so a
+//	            task running on another task's page tables faults there
+//	shared      1 page at the same address in every task, each with its
+//	            own contents: on another task's tables it reads *their*
+//	            signature (silent cross-address-space access)
+//	stack       StackPages below StackTop
+const (
+	PrivatePages = 16
+	privateStart = mm.UserBase + 0x1000_0000
+	privateGap   = 0x0010_0000 // 1 MiB between tasks' private regions
+	SharedVA     = mm.UserBase + 0x2000_0000
+	StackPages   = 4
+	StackTop     = mm.UserBase + 0x3000_0000
+)
+
+// PrivateBase is task id's private data address.
+func PrivateBase(id int) uintptr { return privateStart + uintptr(id)*privateGap }

@@ -1,0 +1,126 @@
+// Package user is ring 3 as seen from the kernel: system calls, user
+// exceptions, and loading programs from the initramfs into new address
+// spaces.
+package user
+
+import (
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/rt"
+	"tlbrace/kernel/sched"
+	"tlbrace/kernel/trap"
+)
+
+// System calls: `int $0x80`, number in AX, arguments in BX, CX, DX, SI,
+// result in AX; negative results are errors (Linux's errno values).
+const (
+	SysExit    = 1 // exit(code)
+	SysWrite   = 2 // write(buf, len) -> bytes written, to the console
+	SysGetpid  = 3 // getpid() -> task id
+	SysYield   = 4 // yield()
+	SysSleep   = 5 // sleep(ms)
+	SysReport  = 6 // report(kind, addr, value): the stress worker saw something wrong
+	SysMapinfo = 7 // mapinfo() -> the task's private data address
+
+	EFAULT = 14 // bad address
+	EINVAL = 22 // invalid argument
+	ENOSYS = 38 // no such system call
+
+	maxWrite = 4096 // longest single write
+)
+
+// Syscall counters.
+var Syscalls [8]uint64
+
+// OnReport, when set, receives the stress worker's reports.
+var OnReport func(t *sched.Task, kind, addr, value uintptr)
+
+// Init installs the system-call gate handler and the user-exception handlers.
+func Init() {
+	trap.Register(trap.VecSyscall, syscall)
+	for v := 0; v < trap.NumExceptions; v++ {
+		switch v {
+		case trap.VecPageFault, trap.VecNMI, trap.VecDoubleFault, trap.VecMachineCheck:
+			continue
+		}
+		trap.Register(v, userException)
+	}
+}
+
+func errno(e uintptr) uintptr { return -e }
+
+// syscall dispatches one system call. It runs on the interrupt stack; a
+// call that blocks marks the task and sets need_resched, and the switch
+// happens on the way out of the trap.
+func syscall(f *trap.Frame, g *rt.G) {
+	t := sched.Current()
+	nr, a0, a1, a2, _ := f.SyscallArgs()
+	t.Syscalls++
+	if nr < uintptr(len(Syscalls)) {
+		Syscalls[nr]++
+	}
+	switch nr {
+	case SysExit:
+		sched.ExitFromTrap(int(int32(a0)))
+	case SysWrite:
+		f.SetReturn(write(t, a0, a1))
+	case SysGetpid:
+		f.SetReturn(uintptr(t.ID))
+	case SysYield:
+		t.Preempt.NeedResched = true
+	case SysSleep:
+		sched.SleepFromTrap(msToTicks(a0))
+	case SysReport:
+		if OnReport != nil {
+			OnReport(t, a0, a1, a2)
+		}
+		f.SetReturn(0)
+	case SysMapinfo:
+		f.SetReturn(PrivateBase(t.ID))
+	default:
+		f.SetReturn(errno(ENOSYS))
+	}
+}
+
+// write copies [buf, buf+n) from the task's address space to the console.
+// The pointer is checked against the task's VMAs and the bytes are read
+// through its page tables in software: a wild pointer gets -EFAULT, never
+// a kernel fault — and a wrong CR3 cannot make the kernel read the wrong
+// process's memory here.
+func write(t *sched.Task, buf, n uintptr) uintptr {
+	if n > maxWrite {
+		return errno(EINVAL)
+	}
+	if t.MM == nil {
+		return errno(EFAULT)
+	}
+	ok := t.MM.UserBytes(buf, n, false, func(p []byte) { console.Printf("%s", p) })
+	if !ok {
+		return errno(EFAULT)
+	}
+	return n
+}
+
+func msToTicks(ms uintptr) uint64 {
+	t := uint64(ms) * sched.HZ / 1000
+	if t == 0 {
+		t = 1
+	}
+	return t
+}
+
+// userException handles an exception. From ring 3 it kills the task with
+// a report and the kernel carries on; from ring 0 it is an oops.
+func userException(f *trap.Frame, g *rt.G) {
+	if !f.FromUser() {
+		trap.Oops(f, g, "unexpected trap")
+		return
+	}
+	t := sched.Current()
+	console.Printf("USER FAULT: task %d (%s): %s at ip %#x, error code %#x\n",
+		t.ID, t.Name(), trap.VectorName(f.Vector), f.IP, f.ErrorCode)
+	if t.MM != nil {
+		mm.PrintVMAs(t.MM)
+	}
+	mm.Kill(trap.VectorName(f.Vector))
+}
