@@ -31,8 +31,15 @@ func SpawnUser(name string, m *mm.MM, ip, sp, a0, a1, a2 uintptr) *Task {
 	return t
 }
 
+// BeforeUserEntry, when set, runs just before a task first drops to
+// ring 3 (kernel tests use it to stage a wrong CR3).
+var BeforeUserEntry func(t *Task)
+
 // enterUser leaves for ring 3 with interrupts enabled by IRET.
 func enterUser(t *Task) {
+	if BeforeUserEntry != nil {
+		BeforeUserEntry(t)
+	}
 	u := &t.user
 	asm.EnterUser(u.ip, u.sp, rt.UserCS, rt.UserDS, asm.FlagIF|flagsReserved, u.a0, u.a1, u.a2)
 }
