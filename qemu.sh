@@ -5,6 +5,12 @@
 # this script, so the QEMU flags live here and nowhere else.
 #
 #   ./qemu.sh [options] [--] [kernel command-line words...]
+#   ./qemu.sh stress [options] [--] [more kernel words...]
+#
+# "stress" runs the lockup reproducer the way the harness does: -icount
+# (the only mode in which a timer lands inside a one-instruction window)
+# and the kernel words "workload=stress hz=10000 sched=shuffle lockup=8" before
+# yours (e.g. ./qemu.sh stress -a 386 -- flush=racy seed=7).
 #
 #   -a ARCH         386 or amd64 (default: $ARCH, else amd64)
 #   -k KERNEL       kernel ELF (default: build/ARCH/kernel.elf)
@@ -38,6 +44,13 @@ extra=()
 
 die() { echo "qemu.sh: $*" >&2; exit 2; }
 
+stress_words=()
+if [ "${1:-}" = stress ]; then
+  shift
+  icount="shift=auto,sleep=off"
+  stress_words=(workload=stress hz=10000 sched=shuffle lockup=8)
+fi
+
 while [ $# -gt 0 ]; do
   case "$1" in
     -a) [ $# -ge 2 ] || die "-a needs an architecture (386 or amd64)"; arch=$2; shift 2 ;;
@@ -51,7 +64,7 @@ while [ $# -gt 0 ]; do
     --replay) [ $# -ge 2 ] || die "--replay needs a file"; rr="rr=replay,rrfile=$2"; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --dry-run) dry=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) break ;;
@@ -87,6 +100,7 @@ args=(
 [ -z "$initrd" ] || args+=(-initrd "$initrd")
 [ -z "$icount" ] || args+=(-icount "$icount")
 [ $gdb = 0 ] || args+=(-S -gdb tcp::1234)
+set -- ${stress_words[@]+"${stress_words[@]}"} "$@"
 [ $# -eq 0 ] || args+=(-append "$*")
 args+=(${extra[@]+"${extra[@]}"})
 

@@ -32,10 +32,10 @@ func faultStackOverflow(depth int) int {
 //go:noinline
 func faultDivide() int { return 100 / sink.zero }
 
-//go:noinline
 // faultGPF loads DS with a selector far beyond the GDT limit: #GP with the
 // selector as error code (Intel SDM Vol. 3A §6.15, "Interrupt 13").
 //
+//go:noinline
 //go:noinline
 func faultGPF() { asm.LoadDS(0x1000) }
 

@@ -138,7 +138,7 @@ func testWrongCR3Signature(t *ktest.T) {
 	}
 	other.VMAs.Add(mm.UserBase, mm.UserBase+mm.PageSize, mm.PermRead|mm.PermExec)
 	other.CopyIn(mm.UserBase, readCode[:]) // same text at the same address, like one binary
-	m.CopyIn(user.SharedVA, []byte{42})     // present in m, absent in other
+	m.CopyIn(user.SharedVA, []byte{42})    // present in m, absent in other
 	wrongCR3 = other
 	sched.BeforeUserEntry = stageWrongCR3
 	s0 := mm.SpuriousFaults
@@ -164,4 +164,5 @@ func testWrongCR3Signature(t *ktest.T) {
 
 var wrongCR3 *mm.MM
 
+//audit:irqs-off a test hook run through sched.BeforeUserEntry by enterUser, which taskEntry calls with interrupts still off before the IRET to ring 3
 func stageWrongCR3(k *sched.Task) { mm.LoadCR3(wrongCR3) }

@@ -12,11 +12,11 @@ import (
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
-	"tlbrace/kernel/sched"
-	"tlbrace/kernel/user"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/sched"
 	"tlbrace/kernel/serial"
 	"tlbrace/kernel/trap"
+	"tlbrace/kernel/user"
 )
 
 // Opts are the boot options, parsed once from the Multiboot command line.
@@ -66,6 +66,7 @@ func Main(magic, info uintptr) {
 		}
 		rt.Exit(rt.ExitPass)
 	}
+	runWorkload()
 	rt.Exit(rt.ExitPass)
 }
 

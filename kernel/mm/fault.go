@@ -196,3 +196,15 @@ func flag(on bool, c byte) byte {
 	}
 	return '-'
 }
+
+// OwnerID returns the id of the address space whose page table is at pa:
+// 0 for the kernel's (init_mm), -2 for none (a freed or foreign table).
+func OwnerID(pa uintptr) int {
+	if pa == KernelRoot {
+		return 0
+	}
+	if m := OwnerOf(pa); m != nil {
+		return m.ID
+	}
+	return -2
+}

@@ -61,6 +61,8 @@ const (
 // EnablePaging switches the CPU to the kernel's page tables with Global
 // pages on. On 386 this turns paging on for the first time; on amd64 it
 // replaces the trampoline's boot map.
+//
+//audit:irqs-off boot only: called once by kernel.initMemory, before sched.Init and the first STI; nothing can preempt it
 func EnablePaging() {
 	asm.WriteCR3(KernelRoot)
 	asm.WriteCR0(asm.ReadCR0() | CR0PG | CR0WP)

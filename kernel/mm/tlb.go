@@ -36,6 +36,8 @@ var (
 // flushTLB is __flush_tlb() with the fix: no preemption between reading
 // CR3 and writing it back, so the value written is the value read *by the
 // same task on the same active_mm*.
+//
+//go:noinline
 func flushTLB() {
 	preempt.Disable()
 	asm.FlushTLBRaw()
@@ -43,6 +45,8 @@ func flushTLB() {
 }
 
 // flushTLBGlobal is __flush_tlb_global() with the fix.
+//
+//go:noinline
 func flushTLBGlobal() {
 	preempt.Disable()
 	asm.FlushTLBGlobalRaw(CR4Features)
@@ -52,12 +56,18 @@ func flushTLBGlobal() {
 // flushTLBRacy is the 2.6.10-rc2 __flush_tlb(): preemptible between the two
 // instructions. Preempted there, a lazy-TLB thread comes back borrowing a
 // different active_mm and writes the old CR3 over the new one.
+//
+//go:noinline
+//audit:known-racy the 2.6.10-rc2 __flush_tlb(), unguarded on purpose: flush=racy reproduces the seed's race with it
 func flushTLBRacy() {
 	noteUnguarded()
 	asm.FlushTLBRaw()
 }
 
 // flushTLBGlobalRacy is the 2.6.10-rc2 __flush_tlb_global().
+//
+//go:noinline
+//audit:known-racy the 2.6.10-rc2 __flush_tlb_global(), unguarded on purpose: flush=racy reproduces the seed's race with it
 func flushTLBGlobalRacy() {
 	noteUnguarded()
 	asm.FlushTLBGlobalRaw(CR4Features)

@@ -39,13 +39,18 @@ func SetCurrent(s *State) { cur = s }
 //go:nosplit
 func Current() *State { return cur }
 
-// Disable is preempt_disable(): nestable.
+// Disable is preempt_disable(): nestable. Never inlined, so that the
+// machine-code audit (tools/audit) sees every call.
 //
+//go:noinline
 //go:nosplit
 func Disable() { cur.Count++ }
 
 // Enable is preempt_enable(): it reschedules if this was the outermost
-// Enable and the timer asked for a reschedule meanwhile.
+// Enable and the timer asked for a reschedule meanwhile. Never inlined
+// (see Disable).
+//
+//go:noinline
 func Enable() {
 	s := cur
 	s.Count--

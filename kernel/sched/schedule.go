@@ -6,6 +6,7 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
 )
 
@@ -65,6 +66,8 @@ func Init(p Policy, seed uint64) {
 	mm.Kill = killCurrent
 	mm.LazyContext = inLazyContext
 	trap.Describe = describeG
+	trace.Clock = TickCount
+	trace.NameOf = taskName
 	started = true
 }
 
@@ -126,6 +129,10 @@ func preemptIRQ(f *trap.Frame) {
 		Preemptions++
 		if Windows.InWindow(f.IP) {
 			PreemptionsInWindow++
+			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
+			if trace.Enabled {
+				trace.Add(trace.PreemptWindow, t.ID, 0, mmID(t.ActiveMM), f.AX, 0)
+			}
 			if OnPreemptInWindow != nil {
 				OnPreemptInWindow(t, f.IP)
 			}
@@ -257,6 +264,13 @@ func describeG(g *rt.G) {
 	}
 }
 
+func taskName(id int) string {
+	if id < 0 || id >= MaxTasks {
+		return "?"
+	}
+	return tasks[id].Name()
+}
+
 func mmID(m *mm.MM) int {
 	if m == nil {
 		return -1
@@ -284,4 +298,24 @@ func SleepFromTrap(n uint64) {
 	t.WakeAt = Ticks + n
 	t.State = Sleeping
 	t.Preempt.NeedResched = true
+}
+
+// Kill ends another task (not the running one) from task context: it is
+// taken off the run queue, gives up its mm and its borrowed active_mm, and
+// its slot is freed. Used by the stress workload's churn.
+func Kill(t *Task) {
+	flags := asm.SaveFlagsCli()
+	defer asm.RestoreFlags(flags)
+	if t == current || t.State == Free || t.State == Dead {
+		return
+	}
+	rq.Remove(t.ID)
+	exitMM(t)
+	if m := t.ActiveMM; m != nil {
+		t.ActiveMM = nil
+		m.Drop()
+	}
+	t.State = Free
+	TasksKilled++
+	TasksReaped++
 }

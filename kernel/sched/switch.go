@@ -7,6 +7,7 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trace"
 )
 
 // The context switch, step by step as Linux 2.6.10's context_switch()
@@ -58,6 +59,17 @@ func contextSwitch(prev, next *Task) {
 		prevMM = oldmm
 	}
 
+	if trace.Enabled {
+		trace.Add(trace.Switch, prev.ID, next.ID, mmID(next.ActiveMM), 0, asm.ReadCR3())
+		if next.inWindow {
+			// next was preempted between its CR3 read and write; the IRET
+			// that resumes it executes the write with the value it read
+			// back then, whatever active_mm it borrows now.
+			trace.Add(trace.ResumeWindow, next.ID, 0, mmID(next.ActiveMM), next.windowValue, 0)
+		}
+	}
+	next.inWindow = false
+
 	if CheckCR3 && next.ActiveMM != nil {
 		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root && OnCR3Mismatch != nil {
 			OnCR3Mismatch(prev, next, cr3)
@@ -77,16 +89,24 @@ func contextSwitch(prev, next *Task) {
 // switchMM is switch_mm(prev, next, tsk): load CR3 only when the address
 // space changes. Switching page tables with interrupts on would let an
 // interrupt see a half-switched task: a kernel bug.
+//
+//audit:irqs-off switch_mm: called only by contextSwitch inside schedule()'s SaveFlagsCli section; the FlagIF check above enforces it at run time
 func switchMM(prev, next *mm.MM, t *Task) {
 	if asm.Flags()&asm.FlagIF != 0 {
 		Bug("switch_mm with interrupts enabled")
 	}
 	if prev == next {
 		CR3Skips++ // the scheduler trusts that CR3 already holds next's table
+		if trace.Enabled {
+			trace.Add(trace.CR3Skip, t.ID, 0, next.ID, 0, asm.ReadCR3())
+		}
 		return
 	}
 	CR3Writes++
 	mm.LoadCR3(next)
+	if trace.Enabled {
+		trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
+	}
 }
 
 // enterLazyTLB is enter_lazy_tlb(): on a uniprocessor, nothing to do but
@@ -94,6 +114,9 @@ func switchMM(prev, next *mm.MM, t *Task) {
 func enterLazyTLB(m *mm.MM, t *Task) {
 	LazyBorrows++
 	t.Borrows++
+	if trace.Enabled {
+		trace.Add(trace.Borrow, t.ID, 0, m.ID, 0, 0)
+	}
 }
 
 // finishTaskSwitch runs in the task we switched to, on its own stack:
@@ -115,10 +138,10 @@ func finishTaskSwitch() {
 func prepareStack(t *Task) {
 	entry := taskEntry
 	words := [...]uintptr{
-		0,                                    // BP, popped by Switch
-		asm.ThreadStartPC(),                  // Switch returns here
+		0,                                     // BP, popped by Switch
+		asm.ThreadStartPC(),                   // Switch returns here
 		**(**uintptr)(unsafe.Pointer(&entry)), // threadStart pops and calls this
-		0,                                    // alignment
+		0,                                     // alignment
 	}
 	sp := t.G.StackHi - unsafe.Sizeof(words)
 	*(*[len(words)]uintptr)(unsafe.Pointer(sp)) = words

@@ -48,6 +48,11 @@ type Task struct {
 	arg  uintptr
 	user userEntry // user tasks: where ring 3 starts
 
+	// inWindow: preempted between a flush's CR3 read and write, holding
+	// windowValue (the CR3 value it read) in a saved register.
+	inWindow    bool
+	windowValue uintptr
+
 	WakeAt   uint64 // tick to wake at, when Sleeping
 	ExitCode int
 

@@ -28,6 +28,9 @@ type Config struct {
 	// Args are the kernel command-line words (after qemu.sh's --). qemu.sh
 	// joins them with spaces, so a word may not be empty or hold whitespace.
 	Args []string
+	// Stress runs qemu.sh's stress mode: -icount plus the kernel words
+	// "workload=stress hz=10000 sched=shuffle lockup=8" ahead of Args.
+	Stress bool
 	// Icount runs with instruction-counted time, shift=auto (qemu.sh --icount).
 	Icount bool
 	// Shift selects a fixed icount shift (qemu.sh --shift N), which implies

@@ -7,7 +7,11 @@ import "strconv"
 // order: -a, -k, -i, -m, --icount/--shift, --record/--replay, -q..., -- words.
 // An empty c.Kernel omits -k (qemu.sh then uses build/ARCH/kernel.elf).
 func scriptFlags(c Config) []string {
-	f := []string{"-a", c.Arch}
+	var f []string
+	if c.Stress {
+		f = append(f, "stress") // qemu.sh's stress mode: icount + the stress workload's words
+	}
+	f = append(f, "-a", c.Arch)
 	if c.Kernel != "" {
 		f = append(f, "-k", c.Kernel)
 	}

@@ -1,0 +1,211 @@
+// Package stress is the lockup reproducer: the constellation of the seed
+// patch, run continuously until a detector fires or time runs out.
+//
+//   - Users user tasks run the worker program, each in its own address
+//     space, touching private pages at addresses no other task maps (a
+//     wrong CR3 makes them fault) and a shared-address page holding its
+//     own signature (a wrong CR3 makes it read another task's);
+//   - KThreads lazy-TLB kernel threads call flushTLB and flushTLBGlobal in
+//     a loop: the "ioremap from driver init" of the seed;
+//   - the jittered timer and the shuffle scheduler preempt anything,
+//     anywhere, including between `mov %cr3,%reg` and `mov %reg,%cr3`.
+//
+// With flush=racy the window is open and a lockup follows; with
+// flush=fixed preemption is disabled across it and nothing may ever be
+// detected, while the counters prove interrupts did land in the window.
+package stress
+
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/sched"
+	"tlbrace/kernel/trace"
+	"tlbrace/kernel/user"
+)
+
+// Config is the workload's knobs (validated by kernel/cmdline).
+type Config struct {
+	Users, KThreads int
+	Lockup          int    // spurious faults in a row that make a lockup
+	Seconds         uint64 // guest seconds to run; 0 = until stopped
+	CheckCR3        bool   // check CR3 against active_mm at every switch
+	Churn           bool   // kill and respawn a worker every second
+	Trace           int    // trace entries to dump on a detection
+	Racy            bool   // which flush variant is active (for reports)
+}
+
+var (
+	cfg     Config
+	worker  []byte
+	stopped bool
+
+	// Detections by kind.
+	Lockups, CrossMM, CR3Mismatches, StaleRoots, Hangs uint64
+	firstDetect                                        uint64 // tick of the first detection (0 = none)
+	startTick                                          uint64
+	detected                                           bool
+
+	// Progress, for the watchdog.
+	lastSyscalls, lastProgressTick uint64
+	flushLoops                     [16]uint64
+	workerIDs                      [16]int
+)
+
+// Run starts the workload and supervises it from the calling task; it
+// returns true if no detector fired.
+func Run(c Config, workerImage []byte) bool {
+	cfg, worker = c, workerImage
+	install()
+	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
+		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
+	startTick = sched.TickCount()
+	for i := 0; i < c.Users; i++ {
+		spawnWorker(i)
+	}
+	for i := 0; i < c.KThreads; i++ {
+		sched.Spawn("kflush", flusher, uintptr(i))
+	}
+	second := uint64(0)
+	for !detected {
+		sched.Sleep(sched.HZ)
+		second++
+		printStat(second)
+		if c.Churn {
+			churn(second)
+		}
+		if c.Seconds != 0 && second >= c.Seconds {
+			break
+		}
+	}
+	stopped = true
+	printSummary()
+	return !detected
+}
+
+func variant() string {
+	if cfg.Racy {
+		return "racy"
+	}
+	return "fixed"
+}
+
+// install hooks every detector in.
+func install() {
+	trace.Enabled = true
+	trace.OwnerOf = mm.OwnerID
+	mm.QuietSpurious = true
+	mm.OnSpurious = onSpurious
+	mm.OnStaleRoot = onStaleRoot
+	user.OnReport = onReport
+	sched.CheckCR3 = cfg.CheckCR3
+	sched.OnCR3Mismatch = onCR3Mismatch
+	sched.OnTick = watchdog
+}
+
+func spawnWorker(i int) {
+	var t *sched.Task
+	if worker == nil {
+		t = spawnBuiltin()
+	} else {
+		t = user.Exec("worker", worker)
+	}
+	if t == nil {
+		console.Printf("stress: cannot start worker %d\n", i)
+		return
+	}
+	workerIDs[i] = t.ID
+}
+
+// flusher is a lazy-TLB kernel thread flushing the TLB in a loop, both
+// primitives in turn, as driver code calling ioremap would.
+func flusher(i uintptr) {
+	for !stopped {
+		mm.Flush()
+		mm.FlushGlobal()
+		flushLoops[i%16]++
+	}
+}
+
+// onSpurious is told of every "present PTE, fault anyway" fault. run is
+// how many times in a row this task hit this page with no CR3 load in
+// between: the seed's infinite page-fault loop, made finite by a bound.
+func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
+	if run == 1 {
+		trace.Add(trace.Fault, t.ID, 0, t.MM.ID, va, asm.ReadCR3())
+	}
+	if run == cfg.Lockup {
+		Lockups++
+		detect("LOCKUP")
+		console.Printf("  task %d (%s) faulted %d times in a row on %#x (%s), present and permitted in its mm %d\n",
+			t.ID, t.Name, run, va, rw(write), t.MM.ID)
+		mm.ReportWrongCR3(t, va, write)
+		finish()
+	}
+}
+
+// onReport receives the worker's "I read another task's signature".
+func onReport(t *sched.Task, kind, addr, value uintptr) {
+	CrossMM++
+	detect("CROSS-MM")
+	console.Printf("  task %d (%s) read %#x at %#x: task %d's signature — silent access to another address space\n",
+		t.ID, t.Name(), value, addr, value&0xffff)
+	console.Printf("  cr3 %#x belongs to ", asm.ReadCR3())
+	mm.PrintOwner(asm.ReadCR3())
+	console.Print("\n")
+	finish()
+}
+
+func onCR3Mismatch(prev, next *sched.Task, cr3 uintptr) {
+	CR3Mismatches++
+	detect("CR3-MISMATCH")
+	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but active_mm %d's page table is %#x\n",
+		prev.ID, prev.Name(), next.ID, next.Name(), cr3, next.ActiveMM.ID, next.ActiveMM.Root)
+	finish()
+}
+
+func onStaleRoot(m *mm.MM) {
+	StaleRoots++
+	detect("FREED-PGD")
+	console.Printf("  mm %d freed while CR3 still pointed at its page table %#x: a use-after-free\n", m.ID, m.Root)
+	finish()
+}
+
+func detect(kind string) {
+	now := sched.Ticks
+	if firstDetect == 0 {
+		firstDetect = now
+	}
+	trace.Add(trace.Detect, sched.Current().ID, 0, 0, 0, 0)
+	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with flush=%s\n",
+		kind, now-startTick, (now-startTick)*1000/sched.HZ, variant())
+}
+
+// finish prints the evidence and stops the machine with a test failure:
+// a detection means the kernel is broken (which, with flush=racy, is the
+// point).
+func finish() {
+	asm.Cli()
+	trace.Dump(cfg.Trace)
+	printStat(0)
+	PrintTasks()
+	console.Printf("stress: result detected flush=%s\n", variant())
+	detected = true
+	exitDetected()
+}
+
+func rw(write bool) string {
+	if write {
+		return "write"
+	}
+	return "read"
+}
+
+func spawnBuiltin() *sched.Task {
+	id := user.NextID()
+	m := user.NewMM(id)
+	if m == nil || !user.LoadCode(m, mm.UserBase, BuiltinWorkerCode()) {
+		return nil
+	}
+	return user.Start("worker", m, mm.UserBase)
+}

