@@ -152,3 +152,43 @@ func testDifferentMMWritesCR3(t *ktest.T) {
 	t.Check(writes >= 150, "only %d CR3 writes switching between two mms", writes)
 	t.Check(skips < writes/4, "%d switches between different mms skipped CR3", skips)
 }
+
+// testLazyMMOutlivesOwner: a user task exits while kernel threads run
+// lazily on its mm; the mm must survive (mm_count) until the last
+// borrower switches to a task with another mm.
+func testLazyMMOutlivesOwner(t *ktest.T) {
+	m := user.NewMM(user.NextID())
+	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldCode[:]), "cannot build mm") {
+		return
+	}
+	u := sched.SpawnUser("owner", m, mm.UserBase, user.StackTop, 0, 0, 1)
+	waitGone(t, u)
+	// Since u exited only kernel threads (this one, idle) have run: each
+	// borrowed the active_mm of the one before, starting from u's.
+	t.Check(m.Users == 0, "mm_users %d after its only user exited", m.Users)
+	t.Check(m.Alive() && m.Count >= 1, "mm freed while lazy borrowers still run on it (count %d)", m.Count)
+	t.Check(sched.Current().ActiveMM == m, "this kernel thread does not borrow the dead task's mm")
+	a, b := spawnYielders(t, false, 1) // user tasks on other mms: their CR3 loads let m go
+	waitGone(t, a, b)
+	t.Check(!m.Alive(), "mm still alive (count %d) after every borrower switched away", m.Count)
+}
+
+// testSwitchCost measures a preemptive context switch with the TSC: from
+// the preemption decision to the next task running. Under -icount
+// shift=0 one TSC tick is one guest instruction.
+func testSwitchCost(t *ktest.T) {
+	c0, n0 := sched.SwitchCycles, sched.SwitchesMeasured
+	stopSpin.Store(false)
+	a := sched.Spawn("spin-a", spinner, 0)
+	b := sched.Spawn("spin-b", spinner, 1)
+	sched.Sleep(50)
+	stopSpin.Store(true)
+	waitGone(t, a, b)
+	n := sched.SwitchesMeasured - n0
+	if !t.Check(n > 10, "only %d preemptive switches measured", n) {
+		return
+	}
+	avg := (sched.SwitchCycles - c0) / n
+	t.Logf("preemptive context switch: %d TSC cycles on average over %d switches", avg, n)
+	t.Check(avg > 0, "zero-cost switches: the measurement is broken")
+}

@@ -19,4 +19,6 @@ var kernelTests = [...]ktest.Test{
 	{Name: "sched.kthread_switch_no_cr3", Fn: testKernelThreadSwitchNoCR3},
 	{Name: "sched.same_mm_no_cr3", Fn: testSameMMNoCR3},
 	{Name: "sched.different_mm_writes_cr3", Fn: testDifferentMMWritesCR3},
+	{Name: "sched.lazy_mm_outlives_owner", Fn: testLazyMMOutlivesOwner},
+	{Name: "sched.switch_cost", Fn: testSwitchCost},
 }

@@ -236,3 +236,7 @@ func (m *MM) CopyIn(va uintptr, src []byte) bool {
 	}
 	return true
 }
+
+// Alive reports whether the address space still exists (not yet freed by
+// its last Drop).
+func (m *MM) Alive() bool { return m.used }

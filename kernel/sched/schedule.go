@@ -127,6 +127,9 @@ func preemptIRQ(f *trap.Frame) {
 	if t.State == Running {
 		t.Preemptions++
 		Preemptions++
+		if f.Vector == trap.VecTimer {
+			preemptTSC = tickTSC // measure from the timer interrupt's handler
+		}
 		if Windows.InWindow(f.IP) {
 			PreemptionsInWindow++
 			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
@@ -140,6 +143,16 @@ func preemptIRQ(f *trap.Frame) {
 	}
 	schedule()
 }
+
+// preemptTSC is when the current preemption started (0: none pending):
+// finishTaskSwitch measures the cost of a preemptive switch from it.
+var preemptTSC uint64
+
+// SwitchCycles and SwitchesMeasured total the TSC cycles of timer-driven
+// preemptive switches: from the start of the timer handler (after the
+// entry stub saved the registers and FXSAVE area) to the next task
+// running on its own stack.
+var SwitchCycles, SwitchesMeasured uint64
 
 // preemptSchedule is preempt_schedule(): preempt_enable found a pending
 // reschedule when the count dropped to zero.

@@ -122,6 +122,11 @@ func enterLazyTLB(m *mm.MM, t *Task) {
 // finishTaskSwitch runs in the task we switched to, on its own stack:
 // drop the mm a kernel thread gave up, reap a task that exited.
 func finishTaskSwitch() {
+	if preemptTSC != 0 {
+		SwitchCycles += asm.Rdtsc() - preemptTSC
+		SwitchesMeasured++
+		preemptTSC = 0
+	}
 	if m := prevMM; m != nil {
 		prevMM = nil
 		m.Drop()

@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"tlbrace/asm"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trap"
 )
@@ -19,6 +20,9 @@ var (
 	MeanCount uint32
 
 	jitter Rand
+
+	// tickTSC is the TSC at the start of the current tick (switch cost).
+	tickTSC uint64
 
 	// OnTick runs at every tick after the bookkeeping (stress watchdog).
 	OnTick func(f *trap.Frame)
@@ -60,6 +64,7 @@ func arm() {
 // wake sleepers, and ask for a reschedule — which happens on the way out
 // of the interrupt (preemptIRQ) unless the task is in preemptDisable.
 func tick(f *trap.Frame, g *rt.G) {
+	tickTSC = asm.Rdtsc()
 	lapicEOIWrite()
 	arm()
 	Ticks++
