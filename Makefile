@@ -23,6 +23,7 @@ LDFLAGS_386   := -E main.rt0 -T 0x101000 -B $(MB386)
 LDFLAGS_amd64 := -E main.rt0 -T 0x101000
 
 include boot/trampoline/trampoline.mk
+include tools/audit/audit.mk
 
 .PHONY: all build build-all qemu test unit-test kernel-test deps clean
 all: build

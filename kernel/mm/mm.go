@@ -1,6 +1,9 @@
 package mm
 
-import "tlbrace/asm"
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/preempt"
+)
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
 // needs. Its top-level table (Root, Linux's pgd) has the kernel slots
@@ -92,6 +95,11 @@ func (m *MM) Drop() {
 	if m.Count > 0 {
 		return
 	}
+	// The check and the repair must not be split by a switch: preempted
+	// between them, we would come back on another active_mm and write the
+	// wrong CR3 ourselves — the seed's race inside its own detector (found
+	// by tools/audit).
+	preempt.Disable()
 	if readCR3() == m.Root {
 		// Nothing that holds a reference runs on this mm, yet the CPU
 		// walks its tables: someone wrote a stale CR3.
@@ -99,8 +107,17 @@ func (m *MM) Drop() {
 		if OnStaleRoot != nil {
 			OnStaleRoot(m)
 		}
-		writeCR3(KernelRoot) // do not keep walking a freed table
+		// Do not keep walking a freed table: load what the scheduler
+		// believes the running task is on.
+		root := KernelRoot
+		if Current != nil {
+			if a := Current().ActiveMM; a != nil && a != m {
+				root = a.Root
+			}
+		}
+		writeCR3(root)
 	}
+	preempt.Enable()
 	Frames.FreeFrame(m.Root)
 	m.used = false
 	MMsFreed++
