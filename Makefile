@@ -24,11 +24,12 @@ LDFLAGS_amd64 := -E main.rt0 -T 0x101000
 
 include boot/trampoline/trampoline.mk
 include tools/audit/audit.mk
+include user/initrd.mk
 
 .PHONY: all build build-all qemu test unit-test kernel-test deps clean
 all: build
 
-build: deps-go $(KERNEL)
+build: deps-go $(KERNEL) initrd
 
 build-all:
 	@for a in $(ARCHES); do $(MAKE) --no-print-directory build ARCH=$$a || exit 1; done

@@ -4,8 +4,8 @@
 // asm.flush_windows (which decodes the bytes) — change them together.
 #define LOCAL_READ   0  // MOVL CR3, AX   (0f 20 d8)
 #define LOCAL_WRITE  3  // MOVL AX, CR3   (0f 22 d8)
-#define GLOBAL_READ  20 // after MOVL cr4+0(FP), CX; MOVL CX, DX; ANDL; MOVL DX, CR4
-#define GLOBAL_WRITE 23
+#define GLOBAL_READ  15 // after MOVL cr4+0(FP), CX (4 bytes); MOVL CX, DX (2); ANDL $~0x80, DX (6); MOVL DX, CR4 (3)
+#define GLOBAL_WRITE 18
 
 TEXT ·FlushTLBRaw(SB), NOSPLIT, $0-0
 	MOVL CR3, AX

@@ -4,8 +4,8 @@
 // asm.flush_windows (which decodes the bytes) — change them together.
 #define LOCAL_READ   0  // MOVQ CR3, AX   (0f 20 d8)
 #define LOCAL_WRITE  3  // MOVQ AX, CR3   (0f 22 d8)
-#define GLOBAL_READ  21 // after MOVQ cr4+0(FP), CX; MOVQ CX, DX; ANDQ; MOVQ DX, CR4
-#define GLOBAL_WRITE 24
+#define GLOBAL_READ  18 // after MOVQ cr4+0(FP), CX (5 bytes); MOVQ CX, DX (3); ANDQ $~0x80, DX (7); MOVQ DX, CR4 (3)
+#define GLOBAL_WRITE 21
 
 TEXT ·FlushTLBRaw(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ CR3, AX

@@ -17,7 +17,7 @@ const testVA = mm.UserBase + 0x0500_0000
 
 // frameWith allocates a frame holding v in its first word.
 func frameWith(v uintptr) uintptr {
-	pa, ok := mm.Phys.Alloc()
+	pa, ok := mm.AllocFrame()
 	if !ok {
 		return 0
 	}
@@ -53,7 +53,7 @@ func testMapUnmap(t *ktest.T) {
 	t.Check(!mm.Lookup(m.Root, testVA).Has(mm.PTEGlobal), "user page marked global")
 	t.Check(mm.Lookup(mm.KernelRoot, testVA) == 0, "the mapping leaked into the kernel table")
 	t.Check(mm.Unmap(m.Root, testVA) == f1 && mm.Lookup(m.Root, testVA) == 0, "Unmap")
-	mm.Phys.FreeFrame(f1)
+	mm.FreeFrame(f1)
 	m.Put()
 	t.Check(mm.Phys.Free == free, "teardown leaked %d frames", free-mm.Phys.Free)
 }
@@ -100,8 +100,8 @@ func testFlushMakesChangeVisible(t *ktest.T) {
 		mm.FlushGlobal()
 	})
 	t.Check(asm.ReadCR4()&mm.CR4PGE != 0, "CR4.PGE off after flushTLBGlobal")
-	mm.Phys.FreeFrame(f1)
-	mm.Phys.FreeFrame(f2)
+	mm.FreeFrame(f1)
+	mm.FreeFrame(f2)
 	m.Put()
 }
 

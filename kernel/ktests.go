@@ -9,6 +9,7 @@ var kernelTests = [...]ktest.Test{
 	{Name: "rt.guard_pages_unmapped", Fn: testGuardPages},
 	{Name: "trap.breakpoint_resumes", Fn: testBreakpointResumes},
 	{Name: "console.format", Fn: testConsoleFormat},
+	{Name: "asm.flush_windows", Fn: testFlushWindows},
 	{Name: "mm.map_unmap", Fn: testMapUnmap},
 	{Name: "mm.isolation", Fn: testIsolation},
 	{Name: "mm.flush_makes_change_visible", Fn: testFlushMakesChangeVisible},
@@ -21,4 +22,9 @@ var kernelTests = [...]ktest.Test{
 	{Name: "sched.different_mm_writes_cr3", Fn: testDifferentMMWritesCR3},
 	{Name: "sched.lazy_mm_outlives_owner", Fn: testLazyMMOutlivesOwner},
 	{Name: "sched.switch_cost", Fn: testSwitchCost},
+	{Name: "user.hello", Fn: testHello},
+	{Name: "user.bad_pointers_get_errors", Fn: testBadPointers},
+	{Name: "user.privileged_instruction_killed", Fn: testPrivilegedKilled},
+	{Name: "user.kernel_read_killed", Fn: testKernelReadKilled},
+	{Name: "user.workers_isolated", Fn: testWorkersIsolated},
 }

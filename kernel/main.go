@@ -9,6 +9,7 @@ import (
 	"tlbrace/asm"
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
+	"tlbrace/kernel/inject"
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
@@ -86,6 +87,10 @@ func initScheduler() {
 	if !sched.StartTimer(Opts.HZ, Opts.Seed) {
 		console.Print("PANIC: this CPU has no local APIC (run QEMU with -cpu ...,+apic)\n")
 		rt.Exit(rt.ExitPanic)
+	}
+	if Opts.Inject > 0 {
+		inject.Start(uint32(Opts.Inject), Opts.Seed)
+		console.Printf("  inject: breakpoints on the flush windows' CR3 writes, preempting with probability %d%%\n", Opts.Inject)
 	}
 	console.Printf("  timer: local APIC at %d Hz, one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
 		sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)

@@ -31,9 +31,11 @@ func program(name string) []byte {
 		console.Printf("PANIC: workload needs the initramfs (qemu.sh passes build/ARCH/initrd.cpio with -initrd; run make build)\n")
 		rt.Exit(rt.ExitPanic)
 	}
-	_ = name
-	rt.Exit(rt.ExitPanic)
-	return nil
+	data, ok := user.Lookup(img, name)
+	if !ok {
+		rt.Exit(rt.ExitPanic)
+	}
+	return data
 }
 
 func runWorkload() {
@@ -43,7 +45,7 @@ func runWorkload() {
 			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
 			Seconds: Opts.Duration, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
 			Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
-		}, nil)
+		}, program("bin/worker"))
 		if !ok {
 			rt.Exit(rt.ExitTestFailed)
 		}

@@ -1,5 +1,7 @@
 package mm
 
+import "tlbrace/asm"
+
 // Physical frame allocator: one bit per 4 KiB frame, set = in use.
 // It is fed by the Multiboot memory map (AddFree) minus what must never be
 // handed out (Reserve: page 0, the BIOS area, the kernel image, the boot
@@ -118,3 +120,31 @@ func (a *FrameAllocator) InUse(pa uintptr) bool { return a.isUsed(pa / PageSize)
 func (a *FrameAllocator) isUsed(f uintptr) bool { return a.used[f/64]&(1<<(f%64)) != 0 }
 func (a *FrameAllocator) set(f uintptr)         { a.used[f/64] |= 1 << (f % 64) }
 func (a *FrameAllocator) clear(f uintptr)       { a.used[f/64] &^= 1 << (f % 64) }
+
+// The frame allocator is shared by process context (a kernel thread
+// loading a program) and interrupt context (the page-fault handler mapping
+// a demand-zero page). Preempted — or interrupted by a fault — between
+// finding a free bit and setting it, two callers would get the same frame:
+// seen here as a worker's page table overwritten by another program's
+// text. On one CPU, interrupts off around each call is the whole lock.
+// Host tests replace the two hooks with no-ops.
+var (
+	lockFrames   = asm.SaveFlagsCli
+	unlockFrames = asm.RestoreFlags
+)
+
+// AllocFrame allocates a frame from Frames with interrupts off.
+func AllocFrame() (uintptr, bool) {
+	f := lockFrames()
+	pa, ok := Frames.Alloc()
+	unlockFrames(f)
+	return pa, ok
+}
+
+// FreeFrame returns a frame to Frames with interrupts off.
+func FreeFrame(pa uintptr) bool {
+	f := lockFrames()
+	ok := Frames.FreeFrame(pa)
+	unlockFrames(f)
+	return ok
+}

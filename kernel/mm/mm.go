@@ -56,6 +56,9 @@ var (
 // mappings. Users and Count start at one. It returns nil when out of mm
 // structs or frames.
 func NewMM() *MM {
+	// Claim a slot and a root frame with interrupts off: two kernel
+	// threads creating address spaces must not take the same slot.
+	flags := lockFrames()
 	var m *MM
 	for i := range mms {
 		if !mms[i].used {
@@ -63,13 +66,16 @@ func NewMM() *MM {
 			break
 		}
 	}
-	if m == nil {
-		return nil
-	}
 	root, ok := Frames.Alloc()
-	if !ok {
+	if m == nil || !ok {
+		if ok {
+			Frames.FreeFrame(root)
+		}
+		unlockFrames(flags)
 		return nil
 	}
+	m.used = true
+	unlockFrames(flags)
 	src, dst := tableAt(KernelRoot), tableAt(root)
 	for i := range dst {
 		if KernelSlot(i) {
@@ -118,7 +124,7 @@ func (m *MM) Drop() {
 		writeCR3(root)
 	}
 	preempt.Enable()
-	Frames.FreeFrame(m.Root)
+	FreeFrame(m.Root)
 	m.used = false
 	MMsFreed++
 }
@@ -156,12 +162,12 @@ func freeTable(pa uintptr, level int) {
 			continue
 		}
 		if level == Levels-1 {
-			Frames.FreeFrame(t[i].Addr()) // a user page
+			FreeFrame(t[i].Addr()) // a user page
 		} else {
 			freeTable(t[i].Addr(), level+1)
 		}
 	}
-	Frames.FreeFrame(pa)
+	FreeFrame(pa)
 }
 
 // Alive reports how many address spaces exist.
@@ -187,13 +193,13 @@ func Each(fn func(m *MM)) {
 // MapZeroed maps a fresh zeroed frame at the page containing va with the
 // VMA's permissions: demand paging.
 func (m *MM) MapZeroed(va uintptr, v *VMA) bool {
-	pa, ok := Frames.Alloc()
+	pa, ok := AllocFrame()
 	if !ok {
 		return false
 	}
 	zeroFrame(pa)
 	if !Map(m.Root, va&^(PageSize-1), pa, v.PTEFlags()) {
-		Frames.FreeFrame(pa)
+		FreeFrame(pa)
 		return false
 	}
 	m.Pages++

@@ -40,7 +40,7 @@ func walk(root uintptr, va uintptr, create bool, tableFlags PTE) *PTE {
 			if !create {
 				return nil
 			}
-			pa, ok := Frames.Alloc()
+			pa, ok := AllocFrame()
 			if !ok {
 				return nil
 			}

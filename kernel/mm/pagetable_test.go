@@ -18,6 +18,8 @@ func newArena(t *testing.T, frames int) *arena {
 	base := uintptr(unsafe.Pointer(&a.mem[0]))
 	off := (PageSize - base%PageSize) % PageSize
 	physToVirt = func(pa uintptr) uintptr { return base + off + pa }
+	lockFrames = func() uintptr { return 0 }
+	unlockFrames = func(uintptr) {}
 	a.alloc.Init()
 	a.alloc.AddFree(PageSize, uint64(frames-1)*PageSize) // frame 0 stays "nil"
 	Frames = &a.alloc

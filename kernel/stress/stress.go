@@ -16,6 +16,8 @@
 package stress
 
 import (
+	"unsafe"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/mm"
@@ -104,12 +106,7 @@ func install() {
 }
 
 func spawnWorker(i int) {
-	var t *sched.Task
-	if worker == nil {
-		t = spawnBuiltin()
-	} else {
-		t = user.Exec("worker", worker)
-	}
+	t := user.Exec("worker", worker)
 	if t == nil {
 		console.Printf("stress: cannot start worker %d\n", i)
 		return
@@ -150,6 +147,10 @@ func onReport(t *sched.Task, kind, addr, value uintptr) {
 	detect("CROSS-MM")
 	console.Printf("  task %d (%s) read %#x at %#x: task %d's signature — silent access to another address space\n",
 		t.ID, t.Name(), value, addr, value&0xffff)
+	if t.MM != nil {
+		e := mm.Lookup(t.MM.Root, addr)
+		console.Printf("  its mm %d maps %#x to frame %#x (pte %#x); the frame holds %#x\n", t.MM.ID, addr, e.Addr(), uintptr(e), *(*uint32)(unsafe.Pointer(e.Addr() + addr&0xfff)))
+	}
 	console.Printf("  cr3 %#x belongs to ", asm.ReadCR3())
 	mm.PrintOwner(asm.ReadCR3())
 	console.Print("\n")
@@ -199,13 +200,4 @@ func rw(write bool) string {
 		return "write"
 	}
 	return "read"
-}
-
-func spawnBuiltin() *sched.Task {
-	id := user.NextID()
-	m := user.NewMM(id)
-	if m == nil || !user.LoadCode(m, mm.UserBase, BuiltinWorkerCode()) {
-		return nil
-	}
-	return user.Start("worker", m, mm.UserBase)
 }

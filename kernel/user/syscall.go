@@ -29,8 +29,11 @@ const (
 	maxWrite = 4096 // longest single write
 )
 
-// Syscall counters.
-var Syscalls [8]uint64
+// Syscall counters, and the error results handed out.
+var (
+	Syscalls         [8]uint64
+	EFaults, EInvals uint64
+)
 
 // OnReport, when set, receives the stress worker's reports.
 var OnReport func(t *sched.Task, kind, addr, value uintptr)
@@ -89,13 +92,16 @@ func syscall(f *trap.Frame, g *rt.G) {
 // process's memory here.
 func write(t *sched.Task, buf, n uintptr) uintptr {
 	if n > maxWrite {
+		EInvals++
 		return errno(EINVAL)
 	}
 	if t.MM == nil {
+		EFaults++
 		return errno(EFAULT)
 	}
 	ok := t.MM.UserBytes(buf, n, false, func(p []byte) { console.Printf("%s", p) })
 	if !ok {
+		EFaults++
 		return errno(EFAULT)
 	}
 	return n

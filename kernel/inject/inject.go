@@ -1,0 +1,84 @@
+// Package inject forces preemptions at the race window, on any x86.
+//
+// The natural reproducer needs a timer interrupt to land on the one
+// instruction between `mov %cr3,%reg` and `mov %reg,%cr3`, which only
+// QEMU's -icount mode delivers (default TCG takes interrupts only at
+// translation-block ends; ../shared/notes/race-window-under-qemu.md).
+// Here the CPU's own debug registers put an instruction breakpoint on the
+// CR3 write of each flush primitive. The #DB handler treats a hit as a
+// preemption point: with a seeded probability it sets need_resched, and
+// the trap's way out preempts exactly as the timer path would — only if
+// preempt_count is zero. In the fixed variant every injection therefore
+// lands inside preemptDisable and is refused (deferred to preemptEnable,
+// after the write). This is DataCollider's breakpoint idea (OSDI 2010)
+// applied to a register race.
+package inject
+
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/rt"
+	"tlbrace/kernel/sched"
+	"tlbrace/kernel/trap"
+)
+
+// DR7 fields: Intel SDM Vol. 3B §18.2.4, Figure 18-1. R/Wn = 00 and
+// LENn = 00 (the zero bits) make breakpoint n an instruction breakpoint.
+const (
+	dr7L0 = 1 << 0 // local enable, breakpoint 0
+	dr7L1 = 1 << 2 // local enable, breakpoint 1
+	dr7LE = 1 << 8 // exact breakpoints (recommended with any enable)
+	dr7GE = 1 << 9
+	dr6B0 = 1 << 0 // DR6: breakpoint 0 was hit
+	dr6B1 = 1 << 1
+)
+
+var (
+	percent uint32
+	rnd     sched.Rand
+
+	// Hits counts breakpoint hits: a flush reached its CR3 write.
+	Hits uint64
+	// Injections counts hits turned into a reschedule request.
+	Injections uint64
+	// Refused counts injections that found preemption disabled: the
+	// fixed flush deferring the reschedule past its CR3 write.
+	Refused uint64
+)
+
+// Start arms the breakpoints; p is the injection probability in percent.
+func Start(p uint32, seed uint64) {
+	percent = p
+	rnd = sched.NewRand(seed, 3)
+	w := asm.Windows()
+	trap.Register(trap.VecDebug, onDebug)
+	asm.WriteDR(0, w.WriteLocal)
+	asm.WriteDR(1, w.WriteGlobal)
+	asm.WriteDR6(0)
+	asm.WriteDR7(dr7L0 | dr7L1 | dr7LE | dr7GE)
+}
+
+// Stop disarms the breakpoints.
+func Stop() { asm.WriteDR7(0) }
+
+// onDebug is the #DB handler.
+func onDebug(f *trap.Frame, g *rt.G) {
+	dr6 := asm.ReadDR6()
+	asm.WriteDR6(0)
+	if dr6&(dr6B0|dr6B1) == 0 {
+		trap.Oops(f, g, "unexpected debug exception")
+		return
+	}
+	// Resume flag: IRET back to the breakpointed instruction must not
+	// trap again on it (SDM Vol. 3B §18.3.1.1).
+	f.Flags |= asm.FlagRF
+	Hits++
+	if rnd.Intn(100) >= percent {
+		return
+	}
+	Injections++
+	t := sched.Current()
+	if t.Preempt.Count != 0 {
+		Refused++
+	}
+	t.Preempt.NeedResched = true // preemptIRQ decides, exactly as for a tick
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+
+	"github.com/u-root/u-root/pkg/cpio"
+
+	"tlbrace/kernel/user/elf"
+)
+
+// build compiles user/<prog> for arch into the file out, checks it with
+// the kernel's ELF parser and returns the image. strip drops the symbol
+// table and DWARF (-s -w), which are most of the file.
+func build(goCmd, root, prog, arch, out string, strip bool) ([]byte, error) {
+	info := arches[arch]
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return nil, err
+	}
+	// -E main.start: enter at the program's assembly, never the runtime.
+	// -T: link at the start of user space. -trimpath, -buildvcs=false:
+	// the same bytes from any checkout.
+	ldflags := fmt.Sprintf("-E main.start -T %#x", info.text)
+	if strip {
+		ldflags = "-s -w " + ldflags
+	}
+	cmd := exec.Command(goCmd, "build", "-trimpath", "-buildvcs=false", "-o", out, "-ldflags="+ldflags, "./user/"+prog)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+arch, "CGO_ENABLED=0")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building %s for %s: %v\n%s", prog, arch, err, msg)
+	}
+	image, err := os.ReadFile(out)
+	if err != nil {
+		return nil, fmt.Errorf("%s for %s: %w", prog, arch, err)
+	}
+	if _, perr := elf.Parse(image, info.elf, info.lo, info.hi); perr != nil {
+		var buf [256]byte
+		return nil, fmt.Errorf("%s for %s is not loadable: %s", prog, arch, buf[:perr.Message(buf[:])])
+	}
+	return image, nil
+}
+
+// writeArchive writes files as a reproducible newc archive: a "bin"
+// directory, then the files sorted by name, then the trailer. It writes
+// to a temporary file and renames it, so out is never half-written.
+func writeArchive(out string, files []file) error {
+	recs := []cpio.Record{cpio.Directory("bin", 0o755)}
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+	for _, f := range files {
+		recs = append(recs, cpio.StaticFile(f.name, string(f.data), 0o755))
+	}
+	cpio.MakeAllReproducible(recs)
+
+	var buf bytes.Buffer
+	w := cpio.Newc.Writer(&buf)
+	if err := cpio.WriteRecords(w, recs); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	if err := cpio.WriteTrailer(w); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	tmp := out + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, out)
+}

@@ -1,0 +1,76 @@
+// hello for amd64: see main.go. The kernel keeps every register but AX
+// across a system call (int $0x80: number in AX, arguments in BX, CX, DX,
+// SI, result in AX).
+#include "textflag.h"
+
+#define SYS_EXIT   1	// exit(code)
+#define SYS_WRITE  2	// write(buf, len) -> len or -errno
+#define SYS_GETPID 3	// getpid() -> task id
+#define SYS_YIELD  4	// yield()
+
+TEXT ·start(SB), NOSPLIT|NOFRAME, $0
+	MOVQ AX, R12              // R12 = task id
+	MOVQ BX, R13              // R13 = private data page, used as the line buffer
+
+	// Build "hello from user task <id>\n" at R13.
+	MOVQ ·greeting(SB), SI    // string data
+	MOVQ ·greeting+8(SB), CX  // string length
+	MOVQ R13, DI
+	CLD
+	REP; MOVSB                // copy CX bytes from SI to DI
+	MOVQ R12, AX
+	CALL ·putdec(SB)          // the id in decimal
+	MOVB $'\n', (DI)
+	INCQ DI
+
+	// write(R13, DI-R13)
+	MOVQ $SYS_WRITE, AX
+	MOVQ R13, BX
+	MOVQ DI, CX
+	SUBQ R13, CX
+	INT $0x80
+
+	// getpid() must return the id the kernel passed in AX; else exit(1).
+	MOVQ $SYS_GETPID, AX
+	INT $0x80
+	CMPQ AX, R12
+	JNE fail
+
+	// yield() three times.
+	MOVQ $3, R14
+again:
+	MOVQ $SYS_YIELD, AX
+	INT $0x80
+	DECQ R14
+	JNZ again
+
+	// exit(0)
+	MOVQ $SYS_EXIT, AX
+	MOVQ $0, BX
+	INT $0x80
+fail:
+	MOVQ $SYS_EXIT, AX        // exit(1)
+	MOVQ $1, BX
+	INT $0x80
+	JMP fail                  // exit does not return
+
+// putdec writes AX as unsigned decimal at DI and advances DI.
+// It pushes the digits (last first) and pops them in order. Clobbers AX, CX, DX.
+TEXT ·putdec(SB), NOSPLIT|NOFRAME, $0
+	MOVQ $0, CX               // CX = number of digits pushed
+digit:
+	MOVQ $0, DX
+	MOVQ $10, R8
+	DIVQ R8                   // AX = AX / 10, DX = AX % 10
+	ADDQ $'0', DX
+	PUSHQ DX
+	INCQ CX
+	CMPQ AX, $0
+	JNE digit
+store:
+	POPQ DX
+	MOVB DX, (DI)
+	INCQ DI
+	DECQ CX
+	JNZ store
+	RET
