@@ -80,6 +80,31 @@ func Dump(n int) {
 	console.Printf("TRACE: last %d of %d events, oldest first (CR3 is the value after the event)\n", min(n, int(next)), next)
 	Last(n, printEntry)
 	console.Print("TRACE END\n")
+	// The same events for tools (tools/timeline): one line each,
+	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner" (owners are mm
+	// ids: 0 init_mm, -2 no live mm), then the task names.
+	Last(n, printRaw)
+	if NameOf != nil {
+		for id := 0; id < 64; id++ {
+			if name := NameOf(id); name != "" && name != "?" {
+				console.Printf("TRACE-TASK %d %s\n", id, name)
+			}
+		}
+	}
+	console.Print("TRACE-RAW END\n")
+}
+
+var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect"}
+
+func printRaw(e *Entry) {
+	vo, co := -1, -1
+	if OwnerOf != nil {
+		co = OwnerOf(e.CR3)
+		if e.Kind == PreemptWindow || e.Kind == ResumeWindow {
+			vo = OwnerOf(e.V)
+		}
+	}
+	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d\n", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, vo, co)
 }
 
 func printEntry(e *Entry) {
