@@ -26,7 +26,7 @@ include boot/trampoline/trampoline.mk
 include tools/audit/audit.mk
 include user/initrd.mk
 
-.PHONY: all build build-all qemu test unit-test kernel-test deps clean
+.PHONY: all build build-all qemu test stress bench deps clean
 all: build
 
 build: deps-go $(KERNEL) initrd
@@ -39,8 +39,23 @@ $(KERNEL): FORCE
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -o $@ -ldflags '$(LDFLAGS_$(ARCH))' ./boot
 	$(GO) run ./tools/mbpatch $@
 
+# make qemu: the demo workload unless CMDLINE says otherwise.
+CMDLINE ?= workload=demo
 qemu: deps build
 	./qemu.sh -a $(ARCH) -- $(CMDLINE)
+
+# make stress: the four 30-second runs (racy and fixed, both arches, two
+# QEMUs at a time) plus record/replay and injection; STRESS_SECONDS sets
+# the fixed runs' length.
+STRESS_SECONDS ?= 30
+stress: deps build-all
+	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run 'Stress|Inject' ./tests/
+
+# make bench: the racy variant over many seeds per architecture and mode,
+# and boot-to-ready times; SEEDS sets the seeds per row.
+SEEDS ?= 10
+bench: deps build-all
+	$(GO) run ./tools/stressbench -seeds $(SEEDS)
 
 # Every test: host unit tests for both GOARCH values (pure logic), the
 # generated-file check, then the QEMU tests in tests/ (both architectures).

@@ -9,8 +9,9 @@
 #
 # "stress" runs the lockup reproducer the way the harness does: -icount
 # (the only mode in which a timer lands inside a one-instruction window)
-# and the kernel words "workload=stress hz=10000 sched=shuffle lockup=8" before
-# yours (e.g. ./qemu.sh stress -a 386 -- flush=racy seed=7).
+# and the kernel words "workload=stress hz=10000 sched=shuffle lockup=4
+# users=2 kthreads=4" before yours, unless you set them yourself
+# (e.g. ./qemu.sh stress -a 386 -- flush=racy seed=7).
 #
 #   -a ARCH         386 or amd64 (default: $ARCH, else amd64)
 #   -k KERNEL       kernel ELF (default: build/ARCH/kernel.elf)
@@ -48,7 +49,7 @@ stress_words=()
 if [ "${1:-}" = stress ]; then
   shift
   icount="shift=auto,sleep=off"
-  stress_words=(workload=stress hz=10000 sched=shuffle lockup=8)
+  stress_words=(workload=stress hz=10000 sched=shuffle lockup=4 users=2 kthreads=4)
 fi
 
 while [ $# -gt 0 ]; do
@@ -64,7 +65,7 @@ while [ $# -gt 0 ]; do
     --replay) [ $# -ge 2 ] || die "--replay needs a file"; rr="rr=replay,rrfile=$2"; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --dry-run) dry=1; shift ;;
-    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) break ;;
@@ -102,7 +103,14 @@ args=(
 [ -z "$initrd" ] || args+=(-initrd "$initrd")
 [ -z "$icount" ] || args+=(-icount "$icount")
 [ $gdb = 0 ] || args+=(-S -gdb tcp::1234)
-set -- ${stress_words[@]+"${stress_words[@]}"} "$@"
+# Stress defaults go first, except those the caller sets itself (the kernel
+# rejects an option given twice).
+defaults=()
+for w in ${stress_words[@]+"${stress_words[@]}"}; do
+  name=${w%%=*}
+  case " $* " in *" $name="*) ;; *) defaults+=("$w") ;; esac
+done
+set -- ${defaults[@]+"${defaults[@]}"} "$@"
 [ $# -eq 0 ] || args+=(-append "$*")
 args+=(${extra[@]+"${extra[@]}"})
 

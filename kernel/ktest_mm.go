@@ -115,8 +115,7 @@ var readCode = [...]byte{
 }
 
 func testDemandFault(t *ktest.T) {
-	id := user.NextID()
-	m := user.NewMM(id)
+	m := user.NewMM()
 	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, readCode[:]), "cannot build mm") {
 		return
 	}
@@ -132,7 +131,7 @@ func testDemandFault(t *ktest.T) {
 // report "present PTE, fault anyway" instead of looping silently.
 func testWrongCR3Signature(t *ktest.T) {
 	other := mm.NewMM()
-	m := user.NewMM(user.NextID())
+	m := user.NewMM()
 	if !t.Check(m != nil && other != nil && user.LoadCode(m, mm.UserBase, readCode[:]), "cannot build mms") {
 		return
 	}
@@ -142,7 +141,7 @@ func testWrongCR3Signature(t *ktest.T) {
 	wrongCR3 = other
 	sched.BeforeUserEntry = stageWrongCR3
 	s0 := mm.SpuriousFaults
-	k := sched.SpawnUser("victim", m, mm.UserBase, user.StackTop, 0, user.SharedVA, 0)
+	k := sched.SpawnUser("victim", m, mm.UserBase, user.StackTop, user.SharedVA, 0)
 	for i := 0; i < 200 && mm.SpuriousFaults-s0 < 3; i++ {
 		sched.Sleep(1)
 	}

@@ -108,7 +108,7 @@ var yieldCode = [...]byte{
 // spawnYielders starts two user tasks running yieldCode n times, on one
 // shared mm or on two.
 func spawnYielders(t *ktest.T, shared bool, n uintptr) (a, b *sched.Task) {
-	m1 := user.NewMM(user.NextID())
+	m1 := user.NewMM()
 	if !t.Check(m1 != nil && user.LoadCode(m1, mm.UserBase, yieldCode[:]), "cannot build mm") {
 		return nil, nil
 	}
@@ -116,13 +116,13 @@ func spawnYielders(t *ktest.T, shared bool, n uintptr) (a, b *sched.Task) {
 	if shared {
 		m1.Users++ // a second task owns it too
 	} else {
-		m2 = user.NewMM(user.NextID() + 1)
+		m2 = user.NewMM()
 		if !t.Check(m2 != nil && user.LoadCode(m2, mm.UserBase, yieldCode[:]), "cannot build mm") {
 			return nil, nil
 		}
 	}
-	a = sched.SpawnUser("yield-u1", m1, mm.UserBase, user.StackTop, 0, 0, n)
-	b = sched.SpawnUser("yield-u2", m2, mm.UserBase, user.StackTop, 0, 0, n)
+	a = sched.SpawnUser("yield-u1", m1, mm.UserBase, user.StackTop, 0, n)
+	b = sched.SpawnUser("yield-u2", m2, mm.UserBase, user.StackTop, 0, n)
 	return a, b
 }
 
@@ -157,11 +157,11 @@ func testDifferentMMWritesCR3(t *ktest.T) {
 // lazily on its mm; the mm must survive (mm_count) until the last
 // borrower switches to a task with another mm.
 func testLazyMMOutlivesOwner(t *ktest.T) {
-	m := user.NewMM(user.NextID())
+	m := user.NewMM()
 	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldCode[:]), "cannot build mm") {
 		return
 	}
-	u := sched.SpawnUser("owner", m, mm.UserBase, user.StackTop, 0, 0, 1)
+	u := sched.SpawnUser("owner", m, mm.UserBase, user.StackTop, 0, 1)
 	waitGone(t, u)
 	// Since u exited only kernel threads (this one, idle) have run: each
 	// borrowed the active_mm of the one before, starting from u's.

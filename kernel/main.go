@@ -140,7 +140,7 @@ func printBootInfo() {
 		console.Printf("    [%#012x - %#012x) %8d KiB  %s\n", r.Base, r.Base+r.Length, r.Length>>10, r.TypeName())
 	}
 	for _, m := range Boot.ModuleList() {
-		console.Printf("  module [%#x - %#x) %q\n", m.Start, m.End, m.Cmdline)
+		console.Printf("  module [%#x - %#x) \"%s\"\n", m.Start, m.End, m.Cmdline)
 	}
 }
 

@@ -56,21 +56,24 @@ func runWorkload() {
 	}
 }
 
-// demo interleaves user programs and kernel threads for a few seconds and
+// demo interleaves user programs and kernel threads for two seconds and
 // prints who ran how much: the default of `make qemu`.
 func demo() {
-	console.Print("demo: three user programs and two kernel threads, preempted by the jittered timer\n")
-	hello := program("bin/hello")
+	console.Print("demo: hello x3 and worker x2 (ring 3, own address spaces), kspin x2 (lazy-TLB kernel threads)\n")
+	hello, worker := program("bin/hello"), program("bin/worker")
 	for i := 0; i < 3; i++ {
 		user.Exec("hello", hello)
 	}
+	w1, w2 := user.Exec("worker", worker), user.Exec("worker", worker)
 	stopSpin.Store(false)
-	sched.Spawn("kspin-0", spinner, 0)
-	sched.Spawn("kspin-1", spinner, 1)
+	sched.Spawn("kspin", spinner, 0)
+	sched.Spawn("kspin", spinner, 1)
 	sched.Sleep(2 * sched.HZ)
-	stopSpin.Store(true)
-	sched.Sleep(sched.HZ / 10)
 	stress.PrintTasks()
-	console.Printf("demo: %d context switches, %d preemptions, %d ticks, %d CR3 writes, %d lazy borrows\n",
-		sched.Schedules, sched.Preemptions, sched.Ticks, sched.CR3Writes, sched.LazyBorrows)
+	console.Printf("demo: %d context switches, %d preemptions, %d ticks, %d CR3 writes, %d switches without one, %d lazy borrows\n",
+		sched.Schedules, sched.Preemptions, sched.Ticks, sched.CR3Writes, sched.CR3Skips, sched.LazyBorrows)
+	stopSpin.Store(true)
+	sched.Kill(w1)
+	sched.Kill(w2)
+	console.Print("demo: done. Try `make qemu CMDLINE=\"test=all\"`, `./qemu.sh stress -- flush=racy`, or see README.md\n")
 }

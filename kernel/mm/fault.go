@@ -42,8 +42,9 @@ var (
 	// QuietSpurious stops the per-episode report line (stress runs count instead).
 	QuietSpurious bool
 
-	// Counters.
-	DemandFaults, SpuriousFaults, Segfaults uint64
+	// Counters. An episode is a run of spurious faults by one task on one
+	// page with no CR3 load in between.
+	DemandFaults, SpuriousFaults, SpuriousEpisodes, Segfaults uint64
 
 	// CR3Loads counts CR3 writes by LoadCR3: the episode clock of the
 	// lockup detector (a CR3 load can heal a wrong CR3).
@@ -114,6 +115,9 @@ func spurious(t *Task, va uintptr, write bool) {
 		}{page, CR3Loads, 0}
 	}
 	r.n++
+	if r.n == 1 {
+		SpuriousEpisodes++
+	}
 	if r.n == 1 && !QuietSpurious {
 		ReportWrongCR3(t, va, write)
 	}

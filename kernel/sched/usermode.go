@@ -13,9 +13,9 @@ import (
 // updated at every switch).
 
 // SpawnUser creates a user task on address space m (taking over the
-// caller's mm_users reference), starting at ip with stack sp; a0..a2 arrive
-// in AX, BX, CX.
-func SpawnUser(name string, m *mm.MM, ip, sp, a0, a1, a2 uintptr) *Task {
+// caller's mm_users reference), starting at ip with stack sp; its task id
+// arrives in AX, a1 and a2 in BX and CX.
+func SpawnUser(name string, m *mm.MM, ip, sp, a1, a2 uintptr) *Task {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
 	t := allocTask(name)
@@ -23,7 +23,7 @@ func SpawnUser(name string, m *mm.MM, ip, sp, a0, a1, a2 uintptr) *Task {
 		return nil
 	}
 	t.MM = m
-	t.user = userEntry{ip: ip, sp: sp, a0: a0, a1: a1, a2: a2}
+	t.user = userEntry{ip: ip, sp: sp, a0: uintptr(t.ID), a1: a1, a2: a2}
 	prepareStack(t)
 	t.State = Runnable
 	rq.Push(t.ID)

@@ -148,8 +148,12 @@ func onReport(t *sched.Task, kind, addr, value uintptr) {
 	console.Printf("  task %d (%s) read %#x at %#x: task %d's signature — silent access to another address space\n",
 		t.ID, t.Name(), value, addr, value&0xffff)
 	if t.MM != nil {
-		e := mm.Lookup(t.MM.Root, addr)
-		console.Printf("  its mm %d maps %#x to frame %#x (pte %#x); the frame holds %#x\n", t.MM.ID, addr, e.Addr(), uintptr(e), *(*uint32)(unsafe.Pointer(e.Addr() + addr&0xfff)))
+		if e := mm.Lookup(t.MM.Root, addr); e.Has(mm.PTEPresent) {
+			console.Printf("  its own mm %d maps %#x to frame %#x, which holds %#x\n",
+				t.MM.ID, addr, e.Addr(), *(*uint32)(unsafe.Pointer(e.Addr() + addr&0xfff)))
+		} else {
+			console.Printf("  its own mm %d does not even map %#x: the address came from another task's memory (its stack, read through the wrong page tables)\n", t.MM.ID, addr)
+		}
 	}
 	console.Printf("  cr3 %#x belongs to ", asm.ReadCR3())
 	mm.PrintOwner(asm.ReadCR3())

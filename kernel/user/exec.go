@@ -5,15 +5,15 @@ import (
 	"tlbrace/kernel/sched"
 )
 
-// NewMM creates an address space with the standard layout (layout.go) for
-// a task that will get id: its private region, the shared-address page
-// and a stack. The program's own VMAs (text, data) are added by the loader.
-func NewMM(id int) *mm.MM {
+// NewMM creates an address space with the standard layout (layout.go):
+// its private region, the shared-address page and a stack. The program's
+// own VMAs (text, data) are added by the loader.
+func NewMM() *mm.MM {
 	m := mm.NewMM()
 	if m == nil {
 		return nil
 	}
-	priv := PrivateBase(id)
+	priv := PrivateBase(m)
 	if m.VMAs.Add(priv, priv+PrivatePages*mm.PageSize, mm.PermRead|mm.PermWrite) != mm.VMAOK ||
 		m.VMAs.Add(SharedVA, SharedVA+mm.PageSize, mm.PermRead|mm.PermWrite) != mm.VMAOK ||
 		m.VMAs.Add(StackTop-StackPages*mm.PageSize, StackTop, mm.PermRead|mm.PermWrite) != mm.VMAOK {
@@ -37,8 +37,7 @@ func NextID() int {
 // Start spawns a user task on m at entry with the standard registers:
 // AX = task id, BX = private data address, CX = shared-address page.
 func Start(name string, m *mm.MM, entry uintptr) *sched.Task {
-	id := NextID()
-	return sched.SpawnUser(name, m, entry, StackTop, uintptr(id), PrivateBase(id), SharedVA)
+	return sched.SpawnUser(name, m, entry, StackTop, PrivateBase(m), SharedVA)
 }
 
 // LoadCode maps a text VMA at va holding code (a test helper and the

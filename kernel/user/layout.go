@@ -21,5 +21,12 @@ const (
 	StackTop     = mm.UserBase + 0x3000_0000
 )
 
-// PrivateBase is task id's private data address.
-func PrivateBase(id int) uintptr { return privateStart + uintptr(id)*privateGap }
+// privateSlots is how many distinct private regions fit below SharedVA.
+const privateSlots = (SharedVA - privateStart) / privateGap
+
+// PrivateBase is the private data address of address space m: distinct
+// for every live mm (ids are handed out in sequence; two live mms would
+// collide only after privateSlots newer ones were created).
+func PrivateBase(m *mm.MM) uintptr {
+	return privateStart + uintptr(m.ID%privateSlots)*privateGap
+}

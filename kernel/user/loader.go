@@ -48,12 +48,11 @@ func LoadELF(m *mm.MM, name string, image []byte) (entry uintptr, ok bool) {
 // Exec creates a task running the ELF image in a fresh address space; it
 // returns nil (after saying why) if it cannot.
 func Exec(name string, image []byte) *sched.Task {
-	id := NextID()
-	if id < 0 {
+	if NextID() < 0 {
 		console.Printf("exec %s: no free task slot\n", name)
 		return nil
 	}
-	m := NewMM(id)
+	m := NewMM()
 	if m == nil {
 		console.Printf("exec %s: out of address spaces or memory\n", name)
 		return nil

@@ -79,7 +79,11 @@ func syscall(f *trap.Frame, g *rt.G) {
 		}
 		f.SetReturn(0)
 	case SysMapinfo:
-		f.SetReturn(PrivateBase(t.ID))
+		if t.MM == nil {
+			f.SetReturn(errno(EFAULT))
+		} else {
+			f.SetReturn(PrivateBase(t.MM))
+		}
 	default:
 		f.SetReturn(errno(ENOSYS))
 	}

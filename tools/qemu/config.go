@@ -29,7 +29,8 @@ type Config struct {
 	// joins them with spaces, so a word may not be empty or hold whitespace.
 	Args []string
 	// Stress runs qemu.sh's stress mode: -icount plus the kernel words
-	// "workload=stress hz=10000 sched=shuffle lockup=8" ahead of Args.
+	// "workload=stress hz=10000 sched=shuffle lockup=4 users=2 kthreads=4"
+	// ahead of Args (those Args does not set itself).
 	Stress bool
 	// Icount runs with instruction-counted time, shift=auto (qemu.sh --icount).
 	Icount bool

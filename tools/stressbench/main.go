@@ -1,0 +1,167 @@
+// Command stressbench measures the lockup reproducer: for each
+// architecture and mode it runs the racy variant over many seeds and
+// prints a table — detection rate, wall time from the workload's start to
+// the detection (min/median/max), window hits and context switches per
+// second — plus boot-to-ready times. `make bench` runs it.
+//
+// Modes:
+//
+//	icount          natural preemption: -icount, jittered 10 kHz timer
+//	inject-tcg      breakpoint injection (inject=50), default TCG
+//	inject-icount   breakpoint injection under -icount
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"tlbrace/tools/qemu"
+)
+
+type mode struct {
+	name   string
+	stress bool     // qemu.sh stress (icount + the stress words)
+	icount bool     // -icount without the stress words
+	words  []string // kernel words
+}
+
+var modes = []mode{
+	{name: "icount", stress: true},
+	{name: "inject-tcg", words: []string{"workload=stress", "hz=1000", "sched=shuffle", "lockup=8", "inject=50"}},
+	{name: "inject-icount", icount: true, words: []string{"workload=stress", "hz=10000", "sched=shuffle", "lockup=8", "inject=50"}},
+}
+
+type sample struct {
+	detected bool
+	wall     time.Duration // start of the workload -> DETECTED line
+	guest    time.Duration // wall time of the whole run after the start
+	stat     map[string]uint64
+}
+
+var statRE = regexp.MustCompile(`(\w+)=(\d+)`)
+
+func main() {
+	seeds := flag.Int("seeds", 10, "seeds per architecture and mode")
+	timeout := flag.Duration("timeout", 30*time.Second, "give up on a seed after this long")
+	arches := flag.String("arch", "386,amd64", "architectures")
+	only := flag.String("modes", "icount,inject-tcg,inject-icount", "modes to run")
+	boots := flag.Int("boots", 5, "boots per architecture for the boot-time row")
+	flag.Parse()
+	if *seeds <= 0 || *timeout <= 0 {
+		fmt.Fprintln(os.Stderr, "stressbench: -seeds and -timeout must be positive")
+		os.Exit(2)
+	}
+	fmt.Printf("stressbench: racy variant, %d seeds per row, timeout %v, 2 QEMUs at a time\n\n", *seeds, *timeout)
+	fmt.Printf("%-6s %-14s %9s %9s %9s %9s %14s %14s\n", "arch", "mode", "detected", "min", "median", "max", "window hits/s", "switches/s")
+	for _, arch := range strings.Split(*arches, ",") {
+		for _, m := range modes {
+			if !strings.Contains(","+*only+",", ","+m.name+",") {
+				continue
+			}
+			row(arch, m, *seeds, *timeout)
+		}
+	}
+	fmt.Println()
+	for _, arch := range strings.Split(*arches, ",") {
+		bootRow(arch, *boots)
+	}
+}
+
+func row(arch string, m mode, seeds int, timeout time.Duration) {
+	samples := make([]sample, seeds)
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2)
+	for i := 0; i < seeds; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			samples[i] = run(arch, m, i+1, timeout)
+		}(i)
+	}
+	wg.Wait()
+	var walls []time.Duration
+	var hits, switches, secs float64
+	for _, s := range samples {
+		if s.detected {
+			walls = append(walls, s.wall)
+		}
+		if s.guest > 0 {
+			hits += float64(s.stat["window_hits"] + s.stat["injections"])
+			switches += float64(s.stat["switches"])
+			secs += s.guest.Seconds()
+		}
+	}
+	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
+	min, med, max := "-", "-", "-"
+	if n := len(walls); n > 0 {
+		min, med, max = ms(walls[0]), ms(walls[n/2]), ms(walls[n-1])
+	}
+	rate := func(x float64) string {
+		if secs == 0 {
+			return "-"
+		}
+		return strconv.FormatFloat(x/secs, 'f', 0, 64)
+	}
+	fmt.Printf("%-6s %-14s %6d/%-2d %9s %9s %9s %14s %14s\n", arch, m.name, len(walls), seeds, min, med, max, rate(hits), rate(switches))
+}
+
+func run(arch string, m mode, seed int, timeout time.Duration) sample {
+	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: timeout,
+		Args: append(append([]string{}, m.words...), "flush=racy", "seed="+strconv.Itoa(seed), "trace=8")}
+	r, err := qemu.Run(context.Background(), cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "stressbench: %s %s seed %d: %v\n", arch, m.name, seed, err)
+		return sample{}
+	}
+	var s sample
+	start, ok1 := r.Find("stress: start")
+	det, ok2 := r.Find("DETECTED:")
+	if ok1 && ok2 {
+		s.detected, s.wall = true, det.At-start.At
+	}
+	if ok1 && len(r.Lines) > 0 {
+		s.guest = r.Lines[len(r.Lines)-1].At - start.At
+	}
+	s.stat = map[string]uint64{}
+	for _, l := range r.Lines {
+		if strings.HasPrefix(l.Text, "STAT ") {
+			for _, kv := range statRE.FindAllStringSubmatch(l.Text, -1) {
+				n, _ := strconv.ParseUint(kv[2], 10, 64)
+				s.stat[kv[1]] = n
+			}
+		}
+	}
+	if !s.detected {
+		fmt.Fprintf(os.Stderr, "stressbench: %s %s seed %d: no detection (%v); reproduce: %s\n", arch, m.name, seed, r.Status, r.Reproduce())
+	}
+	return s
+}
+
+func bootRow(arch string, n int) {
+	var ready []time.Duration
+	for i := 0; i < n; i++ {
+		r, err := qemu.Run(context.Background(), qemu.Config{Arch: arch, Timeout: 30 * time.Second})
+		if err == nil && r.ReadyAt >= 0 {
+			ready = append(ready, r.ReadyAt)
+		}
+	}
+	sort.Slice(ready, func(i, j int) bool { return ready[i] < ready[j] })
+	if len(ready) == 0 {
+		fmt.Printf("boot %-6s: never reached the ready line\n", arch)
+		return
+	}
+	fmt.Printf("boot %-6s: QEMU start to \"tlbrace: ready\": min %s, median %s, max %s over %d boots\n",
+		arch, ms(ready[0]), ms(ready[len(ready)/2]), ms(ready[len(ready)-1]), len(ready))
+}
+
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) + "ms" }
