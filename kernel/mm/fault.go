@@ -39,6 +39,11 @@ var (
 	// load in between (the stress workload's lockup detector).
 	OnSpurious func(t *Task, va uintptr, write bool, run int)
 
+	// OnSegfault, when set, is told about a user access outside the
+	// task's VMAs before the task is killed (the stress workload checks
+	// whether the address belongs to another address space).
+	OnSegfault func(t *Task, va uintptr, write bool)
+
 	// QuietSpurious stops the per-episode report line (stress runs count instead).
 	QuietSpurious bool
 
@@ -87,6 +92,9 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 	if v == nil || !v.Allows(write, fetch) {
 		Segfaults++
 		reportSegfault(t, f, cr2, write, fetch, v)
+		if OnSegfault != nil {
+			OnSegfault(t, cr2, write)
+		}
 		Kill("segmentation fault")
 		return
 	}
@@ -211,4 +219,15 @@ func OwnerID(pa uintptr) int {
 		return m.ID
 	}
 	return -2
+}
+
+// Owning returns a live address space other than not whose VMAs contain
+// va, or nil.
+func Owning(va uintptr, not *MM) *MM {
+	for i := range mms {
+		if m := &mms[i]; m.used && m != not && m.VMAs.Find(va) != nil {
+			return m
+		}
+	}
+	return nil
 }

@@ -47,7 +47,7 @@ func printStat(second uint64) {
 		second, sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
 		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
 		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
-		Lockups+CrossMM+CR3Mismatches+StaleRoots+Hangs)
+		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs)
 }
 
 func printSummary() {

@@ -43,10 +43,10 @@ var (
 	stopped bool
 
 	// Detections by kind.
-	Lockups, CrossMM, CR3Mismatches, StaleRoots, Hangs uint64
-	firstDetect                                        uint64 // tick of the first detection (0 = none)
-	startTick                                          uint64
-	detected                                           bool
+	Lockups, CrossMM, Foreign, CR3Mismatches, StaleRoots, Hangs uint64
+	firstDetect                                                 uint64 // tick of the first detection (0 = none)
+	startTick                                                   uint64
+	detected                                                    bool
 
 	// Progress, for the watchdog.
 	lastSyscalls, lastProgressTick uint64
@@ -99,6 +99,7 @@ func install() {
 	mm.QuietSpurious = true
 	mm.OnSpurious = onSpurious
 	mm.OnStaleRoot = onStaleRoot
+	mm.OnSegfault = onSegfault
 	user.OnReport = onReport
 	sched.CheckCR3 = cfg.CheckCR3
 	sched.OnCR3Mismatch = onCR3Mismatch
@@ -154,6 +155,28 @@ func onReport(t *sched.Task, kind, addr, value uintptr) {
 		} else {
 			console.Printf("  its own mm %d does not even map %#x: the address came from another task's memory (its stack, read through the wrong page tables)\n", t.MM.ID, addr)
 		}
+	}
+	console.Printf("  cr3 %#x belongs to ", asm.ReadCR3())
+	mm.PrintOwner(asm.ReadCR3())
+	console.Print("\n")
+	finish()
+}
+
+// onSegfault: a worker never leaves its VMAs by itself. If it touched an
+// address that another address space maps, it got the pointer from that
+// space's memory — typically its own stack slot read through another
+// task's page tables, which hold *that* task's pointers.
+func onSegfault(t *mm.Task, va uintptr, write bool) {
+	if t.Name != "worker" {
+		return
+	}
+	Foreign++
+	detect("FOREIGN-POINTER")
+	if o := mm.Owning(va, t.MM); o != nil {
+		console.Printf("  task %d (%s) used %#x, an address of mm %d, not of its own mm %d: it read a pointer through the wrong page tables\n",
+			t.ID, t.Name, va, o.ID, t.MM.ID)
+	} else {
+		console.Printf("  task %d (%s) used %#x, outside its mm %d: a corrupted pointer\n", t.ID, t.Name, va, t.MM.ID)
 	}
 	console.Printf("  cr3 %#x belongs to ", asm.ReadCR3())
 	mm.PrintOwner(asm.ReadCR3())
