@@ -60,14 +60,14 @@ func lastStat(r *qemu.Result) (map[string]uint64, bool) {
 
 // stressRun boots one stress run; stopAfter > 0 ends it after that much
 // wall time (the fixed variant), otherwise it runs until the kernel exits.
-func stressRun(t *testing.T, arch, variant string, seed int, stopAfter, timeout time.Duration) *qemu.Result {
+func stressRun(t *testing.T, arch, variant string, seed int, stopAfter, timeout time.Duration, extra ...string) *qemu.Result {
 	stressSlots <- struct{}{}
 	defer func() { <-stressSlots }()
 	var once sync.Once
 	var start time.Time
 	cfg := qemu.Config{
 		Arch: arch, Stress: true, Timeout: timeout,
-		Args: []string{"flush=" + variant, fmt.Sprintf("seed=%d", seed), "trace=48"},
+		Args: append([]string{"flush=" + variant, fmt.Sprintf("seed=%d", seed), "trace=48"}, extra...),
 	}
 	if stopAfter > 0 {
 		cfg.Stop = func(line string) bool {
@@ -114,7 +114,8 @@ func TestStressRacyLocksUp(t *testing.T) {
 func TestStressFixedSurvives(t *testing.T) {
 	secs := stressSeconds(t)
 	forArch(t, func(t *testing.T, arch string) {
-		r := stressRun(t, arch, "fixed", 1, secs, secs+60*time.Second)
+		// churn=on: address spaces also come and go every second.
+		r := stressRun(t, arch, "fixed", 1, secs, secs+60*time.Second, "churn=on")
 		if d, ok := r.Find("DETECTED:"); ok {
 			t.Fatalf("flush=fixed: %s\nreproduce: %s\n%s", d.Text, r.Reproduce(), tail(r.Text(), 60))
 		}
