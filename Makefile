@@ -25,6 +25,8 @@ LDFLAGS_amd64 := -E main.rt0 -T 0x101000
 include boot/trampoline/trampoline.mk
 include tools/audit/audit.mk
 include user/initrd.mk
+include tools/mkimage/image.mk
+include docs/timeline.mk
 
 .PHONY: all build build-all qemu test stress bench deps clean
 all: build
@@ -71,7 +73,9 @@ clean:
 # deps: QEMU and binutils from Debian's packages when missing (as root),
 # or a clear message naming what to install.
 DEBS_NEEDED = $(if $(shell command -v qemu-system-x86_64),,qemu-system-x86) \
-              $(if $(shell command -v as),,binutils)
+              $(if $(shell command -v as),,binutils) \
+              $(if $(wildcard /usr/lib/grub/i386-pc/boot.img),,grub-pc-bin) \
+              $(if $(shell command -v grub-mkimage),,grub-common)
 deps: deps-go
 	@if [ -n "$(strip $(DEBS_NEEDED))" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

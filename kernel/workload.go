@@ -5,6 +5,7 @@ import (
 
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
+	"tlbrace/kernel/explore"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/stress"
@@ -47,6 +48,11 @@ func runWorkload() {
 			Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
 		}, program("bin/worker"))
 		if !ok {
+			rt.Exit(rt.ExitTestFailed)
+		}
+		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadExplore:
+		if explore.Run(int(Opts.Explore), Opts.Schedule, Opts.Seed, int(Opts.KThreads)) > 0 {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)

@@ -32,6 +32,7 @@ const (
 	WorkloadDemo
 	WorkloadStress
 	WorkloadMonitor
+	WorkloadExplore
 )
 
 // Fault is fault=: a deliberate fault raised at boot, for the fault tests.
@@ -66,6 +67,8 @@ type Options struct {
 	Users    uint64
 	KThreads uint64
 	Churn    bool
+	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
+	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -102,17 +105,19 @@ var table = [...]option{
 	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
 	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
-	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor"}, "what runs after boot"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint"}, "deliberate fault at boot, for the fault tests"},
 	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
 	{"lockup", kindUint, unsafe.Offsetof(Options{}.Lockup), 100, 2, 1000000, nil, "faults in a row at one address that count as a lockup"},
-	{"checkcr3", kindBool, unsafe.Offsetof(Options{}.CheckCR3), 0, 0, 0, nil, "extra CR3 consistency checks"},
-	{"inject", kindUint, unsafe.Offsetof(Options{}.Inject), 0, 0, 100, nil, "injection rate in percent, 0 = off"},
+	{"checkcr3", kindBool, unsafe.Offsetof(Options{}.CheckCR3), 0, 0, 0, nil, "check at every switch that CR3 holds active_mm's page table (CONFIG_DEBUG_VM style)"},
+	{"inject", kindUint, unsafe.Offsetof(Options{}.Inject), 0, 0, 100, nil, "preempt at the flush windows through debug-register breakpoints, with this probability in percent; 0 = off"},
 	{"trace", kindUint, unsafe.Offsetof(Options{}.Trace), 64, 0, 65536, nil, "trace ring entries to dump"},
-	{"users", kindUint, unsafe.Offsetof(Options{}.Users), 3, 1, 16, nil, "user threads"},
-	{"kthreads", kindUint, unsafe.Offsetof(Options{}.KThreads), 2, 1, 16, nil, "kernel threads"},
-	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "address-space churn"},
+	{"users", kindUint, unsafe.Offsetof(Options{}.Users), 3, 1, 16, nil, "stress: user tasks (each its own address space)"},
+	{"kthreads", kindUint, unsafe.Offsetof(Options{}.KThreads), 2, 1, 16, nil, "stress: lazy-TLB kernel threads flushing the TLB"},
+	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "kill and respawn a worker every second (address spaces come and go)"},
+	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
+	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

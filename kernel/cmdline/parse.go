@@ -5,7 +5,9 @@ package cmdline
 import "math/bits"
 
 // Parse reads a Multiboot command line. The first word is the kernel image
-// path (GRUB and QEMU put it there) and is skipped; the rest are options
+// path when QEMU's -kernel boots us, and is skipped; GRUB 2's multiboot
+// command passes only the arguments, so a first word that is an option
+// (it has an '=' or names a known option) is kept. The rest are options
 // separated by spaces. It returns the options with defaults for those not
 // given and, on failure, a description of the first bad word (the options
 // then hold what was read before it). The *Error points at package storage
@@ -16,7 +18,9 @@ func Parse(s string) (Options, *Error) {
 		table[i].set(&o, table[i].def)
 	}
 	var seen [len(table)]bool
-	_, s = nextWord(s) // the image path
+	if first, rest := nextWord(s); !isOption(first) {
+		s = rest // the image path
+	}
 	for {
 		var word string
 		word, s = nextWord(s)
@@ -176,4 +180,15 @@ func validList(s string) bool {
 		}
 	}
 	return true
+}
+
+// isOption reports whether word looks like an option rather than an
+// image path: "name=value", or the bare name of a known option.
+func isOption(word string) bool {
+	for i := 0; i < len(word); i++ {
+		if word[i] == '=' {
+			return true
+		}
+	}
+	return word != "" && lookup(word) >= 0
 }

@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Explore: 6}
 }
 
 func TestDefaults(t *testing.T) {
@@ -76,7 +76,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn"
+	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn explore= schedule="
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -144,11 +144,11 @@ func TestErrors(t *testing.T) {
 
 func TestErrorValidAndRange(t *testing.T) {
 	_, err := Parse(image + "nope")
-	if len(err.Valid) != len(table) || err.Valid[0] != "test" || err.Valid[len(table)-1] != "churn" {
+	if len(err.Valid) != len(table) || err.Valid[0] != "test" || err.Valid[len(table)-1] != "schedule" {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")
@@ -171,10 +171,11 @@ func TestPartialOptions(t *testing.T) {
 	}
 }
 
-// The first word is the image path even when it looks like an option.
+// A first word that looks like an option is an option, not the image
+// path (GRUB 2 passes no path; QEMU's paths have no '=').
 func TestImagePathSkipped(t *testing.T) {
-	o, err := Parse("flush=racy quiet")
-	if err != nil || o.Flush != FlushFixed || !o.Quiet {
+	o, err := Parse("/work/build/kernel.elf flush=racy quiet")
+	if err != nil || o.Flush != FlushRacy || !o.Quiet {
 		t.Errorf("got %+v, %v", o, err)
 	}
 }
@@ -211,5 +212,20 @@ func TestTableMatchesOptions(t *testing.T) {
 		if e.help == "" {
 			t.Errorf("option %s: no help", e.name)
 		}
+	}
+}
+
+// GRUB 2's multiboot command passes the arguments without the image path.
+func TestNoImagePath(t *testing.T) {
+	o, err := Parse("flush=racy seed=3")
+	if err != nil || o.Flush != FlushRacy || o.Seed != 3 {
+		t.Errorf("Parse without image path = %+v, %v", o, err)
+	}
+	o, err = Parse("quiet")
+	if err != nil || !o.Quiet {
+		t.Errorf("bare option as first word: %+v, %v", o, err)
+	}
+	if _, err := Parse("/boot/kernel.elf fluhs=1"); err == nil {
+		t.Error("an unknown option after the image path was accepted")
 	}
 }

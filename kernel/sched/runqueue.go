@@ -61,3 +61,6 @@ func (rq *RunQueue) Contains(t int) bool {
 	}
 	return false
 }
+
+// At returns the i-th queued task (0 = head).
+func (rq *RunQueue) At(i int) int { return int(rq.q[(rq.head+i)%len(rq.q)]) }

@@ -99,15 +99,50 @@ func schedule() {
 	asm.RestoreFlags(flags)
 }
 
+// Chooser, when set, replaces the policy (systematic exploration): it
+// returns the run-queue index of the task to run, or -1 for "use the
+// policy".
+var Chooser func(rq *RunQueue) int
+
+// TickPreempts: the timer asks for a reschedule at every tick. Systematic
+// exploration turns it off so that only its own decision points switch.
+var TickPreempts = true
+
 func pickNext() *Task {
 	if rq.Len() == 0 {
 		return idle
 	}
-	i := 0
-	if policy == Shuffle {
-		i = int(pickRnd.Intn(uint32(rq.Len())))
+	i := -1
+	if Chooser != nil {
+		i = Chooser(&rq)
+	}
+	if i < 0 {
+		i = 0
+		if policy == Shuffle {
+			i = int(pickRnd.Intn(uint32(rq.Len())))
+		}
 	}
 	return &tasks[rq.Take(i)]
+}
+
+// LeaveMM makes the running kernel thread let go of whatever address
+// space it borrows and run on init_mm (Linux x86: leave_mm), so that the
+// next step starts from a known CR3.
+//
+//audit:irqs-off leave_mm: the CR3 load sits between SaveFlagsCli and RestoreFlags
+func LeaveMM() {
+	flags := asm.SaveFlagsCli()
+	t := current
+	if t.MM == nil && t.ActiveMM != &mm.InitMM {
+		old := t.ActiveMM
+		mm.InitMM.Grab()
+		t.ActiveMM = &mm.InitMM
+		mm.LoadCR3(&mm.InitMM)
+		if old != nil {
+			old.Drop()
+		}
+	}
+	asm.RestoreFlags(flags)
 }
 
 // preemptIRQ is CONFIG_PREEMPT's "preempt on return from interrupt", run

@@ -79,7 +79,9 @@ func tick(f *trap.Frame, g *rt.G) {
 			rq.Push(t.ID)
 		}
 	}
-	current.Preempt.NeedResched = true
+	if TickPreempts {
+		current.Preempt.NeedResched = true
+	}
 	if OnTick != nil {
 		OnTick(f)
 	}

@@ -63,13 +63,14 @@ func Count() uint64 { return next }
 
 // Last calls fn for the last n entries, oldest first.
 func Last(n int, fn func(e *Entry)) {
-	if uint64(n) > next {
-		n = int(next)
+	end := next // events recorded while we print must not extend the loop
+	if uint64(n) > end {
+		n = int(end)
 	}
 	if n > MaxEntries {
 		n = MaxEntries
 	}
-	for i := next - uint64(n); i < next; i++ {
+	for i := end - uint64(n); i < end; i++ {
 		fn(&ring[i%MaxEntries])
 	}
 }
@@ -77,6 +78,11 @@ func Last(n int, fn func(e *Entry)) {
 // Dump prints the last n entries, one line each, in the step-by-step
 // language of ../shared/notes/linux-lazy-tlb.md.
 func Dump(n int) {
+	// Stop recording while printing: tasks still running (the dump may
+	// run preemptible) would otherwise overwrite the entries being printed.
+	was := Enabled
+	Enabled = false
+	defer func() { Enabled = was }()
 	console.Printf("TRACE: last %d of %d events, oldest first (CR3 is the value after the event)\n", min(n, int(next)), next)
 	Last(n, printEntry)
 	console.Print("TRACE END\n")
