@@ -6,6 +6,8 @@ import (
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/explore"
+	"tlbrace/kernel/monitor"
+	"tlbrace/kernel/mm"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/stress"
@@ -58,7 +60,9 @@ func runWorkload() {
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadDemo:
 		demo()
-		rt.Exit(rt.ExitPass)
+		startMonitor()
+	case cmdline.WorkloadMonitor:
+		startMonitor()
 	}
 }
 
@@ -82,4 +86,22 @@ func demo() {
 	sched.Kill(w1)
 	sched.Kill(w2)
 	console.Print("demo: done. Try `make qemu CMDLINE=\"test=all\"`, `./qemu.sh stress -- flush=racy`, or see README.md\n")
+}
+
+// startMonitor runs the serial-console monitor (never returns).
+func startMonitor() {
+	monitor.Stress = monitorStress
+	monitor.Run()
+}
+
+// monitorStress runs the reproducer from the monitor with either flush.
+func monitorStress(racy bool, seconds uint64) {
+	mm.Racy = racy
+	ok := stress.Run(stress.Config{
+		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Trace: int(Opts.Trace), Racy: racy,
+	}, program("bin/worker"))
+	if ok {
+		console.Print("monitor: no detection. Note: without -icount a timer can never land in the window;\n" +
+			"         boot with ./qemu.sh --icount, or use inject= on the command line.\n")
+	}
 }

@@ -2,7 +2,7 @@
 // reads comes through here.
 //
 // QEMU's 16550 UART needs no setup to transmit; we still program it (8N1,
-// 115200 baud, FIFOs on) so the same kernel talks to a real serial port.
+// 115200 baud, FIFOs off) so the same kernel talks to a real serial port.
 // Register layout: National Semiconductor PC16550D data sheet, Table 2.
 package serial
 
@@ -19,21 +19,21 @@ const (
 	regLSR      = 5 // line status
 	lcrDLAB     = 0x80
 	lcr8N1      = 0x03
-	fcrEnable   = 0xc7 // enable and clear FIFOs, 14-byte receive threshold
+	fcrNoFIFO   = 0x00 // FIFOs off: QEMU clears both FIFOs when FCR.FE changes, losing what was typed during boot
 	mcrDTRRTS   = 0x03
 	lsrDataRdy  = 0x01 // a received byte is waiting
 	lsrTHREmpty = 0x20 // transmit holding register empty
 	divisor     = 1    // 115200 baud = 115200 / 1
 )
 
-// Init programs the UART: 115200 8N1, FIFOs on, no interrupts (we poll).
+// Init programs the UART: 115200 8N1, no FIFOs, no interrupts (we poll).
 func Init() {
 	asm.Outb(com1+regIER, 0)
 	asm.Outb(com1+regLCR, lcrDLAB)
 	asm.Outb(com1+regData, divisor&0xff)
 	asm.Outb(com1+regIER, divisor>>8)
 	asm.Outb(com1+regLCR, lcr8N1)
-	asm.Outb(com1+regFCR, fcrEnable)
+	asm.Outb(com1+regFCR, fcrNoFIFO)
 	asm.Outb(com1+regMCR, mcrDTRRTS)
 }
 

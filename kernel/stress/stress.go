@@ -58,6 +58,7 @@ var (
 // returns true if no detector fired.
 func Run(c Config, workerImage []byte) bool {
 	cfg, worker = c, workerImage
+	stopped, detected = false, false
 	install()
 	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
 		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
@@ -80,7 +81,12 @@ func Run(c Config, workerImage []byte) bool {
 			break
 		}
 	}
-	stopped = true
+	stopped = true // the flushers see it and exit
+	for i := 0; i < c.Users; i++ {
+		if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
+			sched.Kill(t)
+		}
+	}
 	printSummary()
 	return !detected
 }
