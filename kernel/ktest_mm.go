@@ -165,3 +165,16 @@ var wrongCR3 *mm.MM
 
 //audit:irqs-off a test hook run through sched.BeforeUserEntry by enterUser, which taskEntry calls with interrupts still off before the IRET to ring 3
 func stageWrongCR3(k *sched.Task) { mm.LoadCR3(wrongCR3) }
+
+// testDoubleFreeReported frees a frame twice: the second free must be
+// refused (the bitmap stays right) and counted.
+func testDoubleFreeReported(t *ktest.T) {
+	pa, ok := mm.AllocFrame()
+	if !t.Check(ok, "no frame") {
+		return
+	}
+	d0, free := mm.Phys.DoubleFrees, mm.Phys.Free
+	t.Check(mm.FreeFrame(pa), "first free refused")
+	t.Check(!mm.FreeFrame(pa), "second free accepted")
+	t.Check(mm.Phys.DoubleFrees == d0+1 && mm.Phys.Free == free+1, "double free not counted, or the free count moved twice")
+}

@@ -15,6 +15,7 @@ var kernelTests = [...]ktest.Test{
 	{Name: "mm.flush_makes_change_visible", Fn: testFlushMakesChangeVisible},
 	{Name: "mm.demand_fault", Fn: testDemandFault},
 	{Name: "mm.wrong_cr3_signature", Fn: testWrongCR3Signature},
+	{Name: "mm.double_free_reported", Fn: testDoubleFreeReported},
 	{Name: "sched.preemption", Fn: testPreemption},
 	{Name: "sched.preempt_disable_defers", Fn: testPreemptDisableDefers},
 	{Name: "sched.kthread_switch_no_cr3", Fn: testKernelThreadSwitchNoCR3},

@@ -141,10 +141,18 @@ func AllocFrame() (uintptr, bool) {
 	return pa, ok
 }
 
-// FreeFrame returns a frame to Frames with interrupts off.
+// FreeFrame returns a frame to Frames with interrupts off. A double free
+// or a frame that was never managed is a kernel bug: reported through
+// OnBadFree, counted, and the bitmap left intact.
 func FreeFrame(pa uintptr) bool {
 	f := lockFrames()
 	ok := Frames.FreeFrame(pa)
 	unlockFrames(f)
+	if !ok && OnBadFree != nil {
+		OnBadFree(pa)
+	}
 	return ok
 }
+
+// OnBadFree, when set, reports a bad FreeFrame (the kernel prints a BUG line).
+var OnBadFree func(pa uintptr)

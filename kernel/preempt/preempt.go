@@ -25,6 +25,9 @@ var (
 	// Resched is preempt_schedule(): the scheduler installs it.
 	Resched func()
 
+	// OnUnbalanced reports preempt_enable without a matching disable.
+	OnUnbalanced func()
+
 	// Stats, for the stress reports.
 	Deferred uint64 // reschedules that waited for Enable (a preemption that did not happen in a guarded region)
 )
@@ -54,6 +57,9 @@ func Disable() { cur.Count++ }
 func Enable() {
 	s := cur
 	s.Count--
+	if s.Count < 0 && OnUnbalanced != nil {
+		OnUnbalanced() // more Enables than Disables: a kernel bug
+	}
 	if s.Count == 0 && s.NeedResched && Resched != nil {
 		Deferred++
 		Resched()

@@ -66,6 +66,8 @@ func Init(p Policy, seed uint64) {
 	mm.Kill = killCurrent
 	mm.LazyContext = inLazyContext
 	trap.Describe = describeG
+	preempt.OnUnbalanced = unbalanced
+	mm.OnBadFree = badFree
 	trace.Clock = TickCount
 	trace.NameOf = taskName
 	started = true
@@ -366,4 +368,14 @@ func Kill(t *Task) {
 	t.State = Free
 	TasksKilled++
 	TasksReaped++
+}
+
+func unbalanced() {
+	Bug("preempt_count went negative: preemptEnable without preemptDisable")
+	current.Preempt.Count = 0
+}
+
+func badFree(pa uintptr) {
+	console.Printf("BUG: freeing frame %#x that is not allocated (double free)\n", pa)
+	Bugs++
 }
