@@ -50,3 +50,7 @@ const (
 // StiHlt enables interrupts and halts (STI; HLT): the STI shadow makes the
 // pair atomic, so a wake-up interrupt cannot slip in between.
 func StiHlt()
+
+// ExhaustStack pushes onto the stack forever (PUSH in a loop): only a
+// guard page stops it. For the kernel's stack-overflow fault test.
+func ExhaustStack()

@@ -77,3 +77,8 @@ TEXT ·StiHlt(SB), NOSPLIT, $0-0
 	STI
 	HLT
 	RET
+
+TEXT ·ExhaustStack(SB), NOSPLIT, $0-0
+again:
+	PUSHL AX
+	JMP again

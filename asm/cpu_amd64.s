@@ -80,3 +80,8 @@ TEXT ·StiHlt(SB), NOSPLIT, $0-0
 	STI
 	HLT
 	RET
+
+TEXT ·ExhaustStack(SB), NOSPLIT|NOFRAME, $0-0
+again:
+	PUSHQ AX
+	JMP again

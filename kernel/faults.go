@@ -42,6 +42,15 @@ func faultGPF() { asm.LoadDS(0x1000) }
 //go:noinline
 func faultBreakpoint() { asm.Int3() }
 
+// faultGuardPage runs assembly that pushes until it hits the guard page
+// below the stack: no Go prologue checks it, so only the unmapped page
+// stops it. The CPU cannot push the page-fault frame on the exhausted
+// stack and raises a double fault, which runs on a stack of its own
+// (amd64: IST1; 386: a task gate to a separate TSS).
+//
+//go:noinline
+func faultGuardPage() { asm.ExhaustStack() }
+
 // triggerFault runs the fault named by fault=; it returns only if the
 // fault failed to fault, which the caller reports.
 func triggerFault(name string) {
@@ -58,5 +67,7 @@ func triggerFault(name string) {
 		faultGPF()
 	case "breakpoint":
 		faultBreakpoint()
+	case "guardpage":
+		faultGuardPage()
 	}
 }

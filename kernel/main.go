@@ -165,6 +165,8 @@ func faultName(f cmdline.Fault) string {
 		return "gpf"
 	case cmdline.FaultBreakpoint:
 		return "breakpoint"
+	case cmdline.FaultGuardPage:
+		return "guardpage"
 	}
 	return "none"
 }

@@ -7,6 +7,7 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trap"
 )
 
 // lowMemoryEnd: below 1 MiB lie the real-mode IVT, the BIOS data area,
@@ -47,6 +48,7 @@ func initMemory() {
 		rt.Exit(rt.ExitPanic)
 	}
 	mm.EnablePaging()
+	trap.SetDoubleFaultCR3(mm.KernelRoot)
 	console.Printf("  paging on: kernel root %#x, RAM identity-mapped up to %#x, page 0 and stack guards unmapped\n",
 		mm.KernelRoot, ramTop)
 }

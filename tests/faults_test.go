@@ -23,6 +23,9 @@ func TestFaultReports(t *testing.T) {
 		{"divide", "divide", "tlbrace/kernel.faultDivide"},
 		{"gpf", "general protection", "tlbrace/kernel.faultGPF"},
 		{"breakpoint", "breakpoint", "tlbrace/kernel.faultBreakpoint"},
+		// Assembly pushing past the stack's end: the guard page stops it,
+		// the double fault runs on its own stack (IST1 / a task gate).
+		{"guardpage", "kernel stack overflow into a guard page", "tlbrace/asm.ExhaustStack"},
 	}
 	forArch(t, func(t *testing.T, arch string) {
 		for _, c := range cases {

@@ -49,7 +49,7 @@ func TestUsage(t *testing.T) {
 		"  hz=10..100000            mean timer interrupt rate, per second (default: 1000)",
 		"  quiet[=on|off]           print less (default: off)",
 		"  seed=N                   seed for all pseudo-random choices (default: 1)",
-		"  fault=none|nil|bounds|stackoverflow|divide|gpf|breakpoint deliberate fault at boot, for the fault tests (default: none)",
+		"  fault=none|nil|bounds|stackoverflow|divide|gpf|breakpoint|guardpage deliberate fault at boot, for the fault tests (default: none)",
 	} {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("Usage lacks line %q:\n%s", want, text)

@@ -11,5 +11,3 @@ func setGate(v, addr uintptr, user bool) {
 	}
 	idt[v] = gate32(uint32(addr), rt.KernelCS, attr)
 }
-
-func archInit() {}

@@ -128,6 +128,9 @@ func diagnose(f *Frame, fr *rt.Frames) string {
 		}
 	}
 	if f.Vector == VecDoubleFault {
+		if GuardPage != nil && GuardPage(asm.ReadCR2()) {
+			return "kernel stack overflow into a guard page (CR2): the page fault could not push its frame, hence the double fault"
+		}
 		return "double fault: most often a kernel stack overflow into a guard page"
 	}
 	return ""
