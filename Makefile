@@ -27,6 +27,7 @@ include tools/audit/audit.mk
 include user/initrd.mk
 include tools/mkimage/image.mk
 include docs/timeline.mk
+include tools/gdb/gdb.mk
 
 .PHONY: all build build-all qemu test stress bench deps clean
 all: build
@@ -75,7 +76,9 @@ clean:
 DEBS_NEEDED = $(if $(shell command -v qemu-system-x86_64),,qemu-system-x86) \
               $(if $(shell command -v as),,binutils) \
               $(if $(wildcard /usr/lib/grub/i386-pc/boot.img),,grub-pc-bin) \
-              $(if $(shell command -v grub-mkimage),,grub-common)
+              $(if $(shell command -v grub-mkimage),,grub-common) \
+              $(if $(shell command -v gdb),,gdb) \
+              $(if $(shell command -v qemu-img),,qemu-utils)
 deps: deps-go
 	@if [ -n "$(strip $(DEBS_NEEDED))" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
