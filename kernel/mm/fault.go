@@ -74,8 +74,9 @@ var faulting Task
 // HandlePageFault is the #PF handler.
 func HandlePageFault(f *trap.Frame, g *rt.G) {
 	cr2 := asm.ReadCR2()
-	present, write, user, fetch := f.ErrorCode&1 != 0, f.ErrorCode&2 != 0, f.ErrorCode&4 != 0, f.ErrorCode&16 != 0
-	_ = present
+	// Error code bits: Intel SDM Vol. 3A §4.7, Figure 4-12 (bit 0, P, is
+	// not needed: the handler asks the task's own page tables instead).
+	write, user, fetch := f.ErrorCode&2 != 0, f.ErrorCode&4 != 0, f.ErrorCode&16 != 0
 	if !user || Current == nil {
 		trap.Oops(f, g, "kernel page fault")
 		return

@@ -19,16 +19,13 @@ const (
 
 // Selectors the rest of the kernel uses.
 const (
-	KernelCS  = gdtKernelCode << 3
-	KernelDS  = gdtKernelData << 3
-	UserCS    = gdtUserCode<<3 | 3
-	UserDS    = gdtUserData<<3 | 3
-	TSSSel    = gdtTSS << 3
-	TLSSel    = gdtTLS << 3
-	DFTSSSel  = gdtDoubleTSS << 3
-	rplUser   = 3
-	UserRPL   = rplUser
-	KernelRPL = 0
+	KernelCS = gdtKernelCode << 3
+	KernelDS = gdtKernelData << 3
+	UserCS   = gdtUserCode<<3 | 3
+	UserDS   = gdtUserData<<3 | 3
+	TSSSel   = gdtTSS << 3
+	TLSSel   = gdtTLS << 3
+	DFTSSSel = gdtDoubleTSS << 3
 )
 
 // Access byte bits (SDM Vol. 3A Figure 3-8).
