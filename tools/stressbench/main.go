@@ -1,8 +1,11 @@
 // Command stressbench measures the lockup reproducer: for each
-// architecture and mode it runs the racy variant over many seeds and
-// prints a table — detection rate, wall time from the workload's start to
-// the detection (min/median/max), window hits and context switches per
-// second — plus boot-to-ready times. `make bench` runs it.
+// architecture, mode and flush variant it runs many seeds and prints a
+// table — detection rate, wall time from the workload's start to the
+// detection (min/median/max), and per wall second: timer interrupts inside
+// a flush window, preemptions inside one, injections and refused
+// injections, context switches — plus boot-to-ready times. `make bench`
+// runs it. Fixed-variant runs last -fixed-seconds of guest time each and
+// must never detect anything.
 //
 // Modes:
 //
@@ -54,19 +57,25 @@ func main() {
 	arches := flag.String("arch", "386,amd64", "architectures")
 	only := flag.String("modes", "icount,inject-tcg,inject-icount", "modes to run")
 	boots := flag.Int("boots", 5, "boots per architecture for the boot-time row")
+	variants := flag.String("variants", "racy,fixed", "flush variants")
+	fixedSecs := flag.Int("fixed-seconds", 1, "guest seconds per fixed-variant run")
 	flag.Parse()
 	if *seeds <= 0 || *timeout <= 0 {
 		fmt.Fprintln(os.Stderr, "stressbench: -seeds and -timeout must be positive")
 		os.Exit(2)
 	}
-	fmt.Printf("stressbench: racy variant, %d seeds per row, timeout %v, 2 QEMUs at a time\n\n", *seeds, *timeout)
-	fmt.Printf("%-6s %-14s %9s %9s %9s %9s %14s %14s\n", "arch", "mode", "detected", "min", "median", "max", "window hits/s", "switches/s")
+	fmt.Printf("stressbench: %d seeds per row, timeout %v, fixed runs %d guest s, 2 QEMUs at a time; rates per wall second\n\n",
+		*seeds, *timeout, *fixedSecs)
+	fmt.Printf("%-6s %-14s %-6s %9s %9s %9s %9s %9s %9s %9s %9s %10s\n", "arch", "mode", "flush", "detected",
+		"min", "median", "max", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s")
 	for _, arch := range strings.Split(*arches, ",") {
 		for _, m := range modes {
 			if !strings.Contains(","+*only+",", ","+m.name+",") {
 				continue
 			}
-			row(arch, m, *seeds, *timeout)
+			for _, v := range strings.Split(*variants, ",") {
+				row(arch, m, v, *seeds, *timeout, *fixedSecs)
+			}
 		}
 	}
 	fmt.Println()
@@ -75,7 +84,7 @@ func main() {
 	}
 }
 
-func row(arch string, m mode, seeds int, timeout time.Duration) {
+func row(arch string, m mode, variant string, seeds int, timeout time.Duration, fixedSecs int) {
 	samples := make([]sample, seeds)
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2)
@@ -85,18 +94,21 @@ func row(arch string, m mode, seeds int, timeout time.Duration) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			samples[i] = run(arch, m, i+1, timeout)
+			samples[i] = run(arch, m, variant, i+1, timeout, fixedSecs)
 		}(i)
 	}
 	wg.Wait()
 	var walls []time.Duration
-	var hits, switches, secs float64
+	var hits, pre, inj, ref, switches, secs float64
 	for _, s := range samples {
 		if s.detected {
 			walls = append(walls, s.wall)
 		}
 		if s.guest > 0 {
-			hits += float64(s.stat["window_hits"] + s.stat["injections"])
+			hits += float64(s.stat["window_hits"])
+			pre += float64(s.stat["window_preemptions"])
+			inj += float64(s.stat["injections"])
+			ref += float64(s.stat["injections_refused"])
 			switches += float64(s.stat["switches"])
 			secs += s.guest.Seconds()
 		}
@@ -112,12 +124,16 @@ func row(arch string, m mode, seeds int, timeout time.Duration) {
 		}
 		return strconv.FormatFloat(x/secs, 'f', 0, 64)
 	}
-	fmt.Printf("%-6s %-14s %6d/%-2d %9s %9s %9s %14s %14s\n", arch, m.name, len(walls), seeds, min, med, max, rate(hits), rate(switches))
+	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %9s %9s %9s %9s %9s %9s %9s %10s\n", arch, m.name, variant, len(walls), seeds,
+		min, med, max, rate(hits), rate(pre), rate(inj), rate(ref), rate(switches))
 }
 
-func run(arch string, m mode, seed int, timeout time.Duration) sample {
-	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: timeout,
-		Args: append(append([]string{}, m.words...), "flush=racy", "seed="+strconv.Itoa(seed), "trace=8")}
+func run(arch string, m mode, variant string, seed int, timeout time.Duration, fixedSecs int) sample {
+	args := append(append([]string{}, m.words...), "flush="+variant, "seed="+strconv.Itoa(seed), "trace=8")
+	if variant == "fixed" {
+		args = append(args, "duration="+strconv.Itoa(fixedSecs))
+	}
+	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: timeout, Args: args}
 	r, err := qemu.Run(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "stressbench: %s %s seed %d: %v\n", arch, m.name, seed, err)
@@ -141,8 +157,8 @@ func run(arch string, m mode, seed int, timeout time.Duration) sample {
 			}
 		}
 	}
-	if !s.detected {
-		fmt.Fprintf(os.Stderr, "stressbench: %s %s seed %d: no detection (%v); reproduce: %s\n", arch, m.name, seed, r.Status, r.Reproduce())
+	if s.detected == (variant == "fixed") {
+		fmt.Fprintf(os.Stderr, "stressbench: %s %s flush=%s seed %d: detected=%v (%v); reproduce: %s\n", arch, m.name, variant, seed, s.detected, r.Status, r.Reproduce())
 	}
 	return s
 }
