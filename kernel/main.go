@@ -84,16 +84,18 @@ func initScheduler() {
 	}
 	sched.HZ = Opts.HZ
 	sched.Init(policy, Opts.Seed)
-	if !sched.StartTimer(Opts.HZ, Opts.Seed) {
-		console.Print("PANIC: this CPU has no local APIC (run QEMU with -cpu ...,+apic)\n")
-		rt.Exit(rt.ExitPanic)
-	}
+	sched.StartTimer(Opts.HZ, Opts.Seed)
 	if Opts.Inject > 0 {
 		inject.Start(uint32(Opts.Inject), Opts.Seed)
 		console.Printf("  inject: breakpoints on the flush windows' CR3 writes, preempting with probability %d%%\n", Opts.Inject)
 	}
-	console.Printf("  timer: local APIC at %d Hz, one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
-		sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)
+	if sched.UsingPIT {
+		console.Printf("  timer: PIT channel 0 (this CPU has no local APIC), one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
+			sched.MeanCount, Opts.HZ, Opts.Seed)
+	} else {
+		console.Printf("  timer: local APIC at %d Hz, one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
+			sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)
+	}
 	asm.Sti()
 }
 

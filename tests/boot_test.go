@@ -20,3 +20,18 @@ func TestKernel(t *testing.T) {
 		qemu.KTests(t, r)
 	})
 }
+
+// TestPITFallback boots on a CPU without a local APIC: the scheduler tick
+// falls back to the PIT, and the scheduler and user-task tests still pass.
+func TestPITFallback(t *testing.T) {
+	cpus := map[string]string{"386": "qemu32,-apic,+sse,+sse2,+pge", "amd64": "qemu64,-apic,+pge"}
+	forArch(t, func(t *testing.T, arch string) {
+		// QEMU takes the last -cpu: this one overrides qemu.sh's.
+		r := qemu.RunT(t, qemu.Config{Arch: arch, QEMUArgs: []string{"-cpu", cpus[arch]},
+			Args: []string{"test=sched.*,user.*"}, Timeout: 60 * time.Second})
+		if !r.Contains("timer: PIT channel 0") {
+			t.Errorf("the kernel did not fall back to the PIT\n%s", r)
+		}
+		qemu.KTests(t, r)
+	})
+}

@@ -21,7 +21,35 @@ const (
 	picICW48086  = 0x01 // ICW4: 8086 mode
 	picMaskAll   = 0xff
 	picVectorLow = 32 // IRQ 0-7 -> 32-39 (trap.VecPICBase)
+	picEOI       = 0x20
+	pitCh0       = 0x40
+	pitCh0Mode0  = 0x30 // channel 0, lobyte/hibyte, mode 0 (interrupt on terminal count)
+	irq0Unmasked = 0xfe // master PIC mask with only IRQ 0 (the PIT) open
 )
+
+// The PIT as the scheduler tick, for CPUs without a local APIC: channel 0
+// in mode 0 is a one-shot too — each tick writes a new jittered count —
+// and its IRQ 0 arrives through the master PIC at vector 32, the same
+// vector the APIC timer uses.
+
+// pitArm starts a one-shot countdown of count PIT ticks (at most 65535).
+func pitArm(count uint32) {
+	if count > 0xffff {
+		count = 0xffff
+	}
+	if count < 2 {
+		count = 2
+	}
+	asm.Outb(pitCmd, pitCh0Mode0)
+	asm.Outb(pitCh0, uint8(count))
+	asm.Outb(pitCh0, uint8(count>>8))
+}
+
+// pitEnable unmasks IRQ 0 on the master PIC (remapped by picDisable).
+func pitEnable() { asm.Outb(pic1Data, irq0Unmasked) }
+
+// pitEOI acknowledges IRQ 0 at the master PIC.
+func pitEOI() { asm.Outb(pic1Cmd, picEOI) }
 
 // picDisable remaps both PICs to vectors 32-47 and masks every line.
 func picDisable() {

@@ -28,13 +28,28 @@ var (
 	OnTick func(f *trap.Frame)
 )
 
+// UsingPIT reports that the tick comes from the PIT (no local APIC).
+var UsingPIT bool
+
 // StartTimer calibrates the local APIC timer, installs the tick handler
-// and arms the first tick. It reports false when there is no local APIC.
-func StartTimer(hz, seed uint64) bool {
-	if !HasLAPIC() {
-		return false
-	}
+// and arms the first tick. Without a local APIC it falls back to the PIT.
+func StartTimer(hz, seed uint64) {
 	picDisable()
+	jitter = NewRand(seed, 1)
+	trap.Register(trap.VecTimer, tick)
+	if !HasLAPIC() {
+		UsingPIT = true
+		MeanCount = uint32(pitHz / hz)
+		if MeanCount < 4 {
+			MeanCount = 4
+		}
+		if MeanCount > 0xffff*2/3 {
+			MeanCount = 0xffff * 2 / 3 // mean + 50 % must fit 16 bits
+		}
+		pitEnable()
+		arm()
+		return
+	}
 	lapicInit(trap.VecSpurious)
 	LAPICHz = calibrateLAPIC()
 	mean := LAPICHz / hz
@@ -45,18 +60,20 @@ func StartTimer(hz, seed uint64) bool {
 		mean = 0x7fffffff
 	}
 	MeanCount = uint32(mean)
-	jitter = NewRand(seed, 1)
-	trap.Register(trap.VecTimer, tick)
 	trap.Register(trap.VecSpurious, ignore)
 	arm()
-	return true
 }
 
 // ignore handles spurious APIC interrupts: no EOI, nothing to do (SDM Vol. 3A §11.9).
 func ignore(*trap.Frame, *rt.G) {}
 
 func arm() {
-	lapicArm(trap.VecTimer, MeanCount/2+jitter.Intn(MeanCount))
+	count := MeanCount/2 + jitter.Intn(MeanCount)
+	if UsingPIT {
+		pitArm(count)
+		return
+	}
+	lapicArm(trap.VecTimer, count)
 }
 
 // tick is the timer interrupt: acknowledge and re-arm first (so the
@@ -65,7 +82,11 @@ func arm() {
 // of the interrupt (preemptIRQ) unless the task is in preemptDisable.
 func tick(f *trap.Frame, g *rt.G) {
 	tickTSC = asm.Rdtsc()
-	lapicEOIWrite()
+	if UsingPIT {
+		pitEOI()
+	} else {
+		lapicEOIWrite()
+	}
 	arm()
 	Ticks++
 	current.Ticks++
