@@ -294,10 +294,12 @@ func killCurrent(why string) {
 	prevDead = t
 	t.Preempt.NeedResched = true
 	TasksKilled++
+	FaultKills++
 }
 
-// TasksKilled counts tasks killed by faults.
-var TasksKilled uint64
+// TasksKilled counts tasks killed (by faults or by Kill); FaultKills only
+// those a fault of their own killed.
+var TasksKilled, FaultKills uint64
 
 // describeG tells a fault report which task a g belongs to.
 func describeG(g *rt.G) {

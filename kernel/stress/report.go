@@ -12,6 +12,9 @@ import (
 	"tlbrace/kernel/user"
 )
 
+// faultKills0 is sched.FaultKills when the run started.
+var faultKills0 uint64
+
 // hangSeconds without any worker system call is a hang.
 const hangSeconds = 5
 
@@ -20,6 +23,15 @@ const hangSeconds = 5
 func watchdog(f *trap.Frame) {
 	if stopped || detected {
 		return
+	}
+	// A worker never faults by itself: any worker killed by a fault the
+	// other detectors did not explain is the race too (e.g. executing or
+	// reading through another task's page tables).
+	if sched.FaultKills != faultKills0 {
+		WorkerKills++
+		detect("WORKER-KILLED")
+		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
+		finish()
 	}
 	calls := user.Syscalls[user.SysYield] + user.Syscalls[user.SysWrite]
 	now := sched.Ticks
@@ -47,7 +59,7 @@ func printStat(second uint64) {
 		second, sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
 		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
 		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
-		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs)
+		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs+WorkerKills)
 }
 
 func printSummary() {

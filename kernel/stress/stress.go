@@ -43,7 +43,7 @@ var (
 	stopped bool
 
 	// Detections by kind.
-	Lockups, CrossMM, Foreign, CR3Mismatches, StaleRoots, Hangs uint64
+	Lockups, CrossMM, Foreign, CR3Mismatches, StaleRoots, Hangs, WorkerKills uint64
 	firstDetect                                                 uint64 // tick of the first detection (0 = none)
 	startTick                                                   uint64
 	detected                                                    bool
@@ -59,6 +59,7 @@ var (
 func Run(c Config, workerImage []byte) bool {
 	cfg, worker = c, workerImage
 	stopped, detected = false, false
+	faultKills0 = sched.FaultKills
 	install()
 	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
 		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
