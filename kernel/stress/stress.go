@@ -44,9 +44,9 @@ var (
 
 	// Detections by kind.
 	Lockups, CrossMM, Foreign, CR3Mismatches, StaleRoots, Hangs, WorkerKills uint64
-	firstDetect                                                 uint64 // tick of the first detection (0 = none)
-	startTick                                                   uint64
-	detected                                                    bool
+	firstDetect                                                              uint64 // tick of the first detection (0 = none)
+	startTick                                                                uint64
+	detected                                                                 bool
 
 	// Progress, for the watchdog.
 	lastSyscalls, lastProgressTick uint64
