@@ -170,17 +170,6 @@ func freeTable(pa uintptr, level int) {
 	FreeFrame(pa)
 }
 
-// Alive reports how many address spaces exist.
-func Alive() int {
-	n := 0
-	for i := range mms {
-		if mms[i].used {
-			n++
-		}
-	}
-	return n
-}
-
 // Each calls fn for every live address space.
 func Each(fn func(m *MM)) {
 	for i := range mms {

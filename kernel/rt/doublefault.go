@@ -5,9 +5,6 @@ package rt
 // here, so this stack must never be one that can overflow into it.
 var dfStack [16 << 10]byte
 
-// DFStackTop returns the top of the double-fault stack.
-func DFStackTop() uintptr { return addrOf(&dfStack[0]) + uintptr(len(dfStack)) }
-
 // DFStack returns the double-fault stack's bounds [lo, hi).
 func DFStack() (lo, hi uintptr) {
 	return addrOf(&dfStack[0]), addrOf(&dfStack[0]) + uintptr(len(dfStack))

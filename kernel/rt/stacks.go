@@ -55,13 +55,3 @@ func IsGuardPage(addr uintptr) bool {
 	}
 	return (addr-base)%stackSlot < pageSize
 }
-
-// StackOwner returns which arena stack addr belongs to (its guard page
-// included), or -1.
-func StackOwner(addr uintptr) int {
-	base := arenaBase()
-	if addr < base || addr >= base+MaxStacks*stackSlot {
-		return -1
-	}
-	return int((addr - base) / stackSlot)
-}

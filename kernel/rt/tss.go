@@ -32,12 +32,3 @@ func SetKernelStack(top uintptr) {
 		tss[tss386ESP0+1] = uint32(uint64(top) >> 32)
 	}
 }
-
-// KernelStack returns the ring-0 stack top currently in the TSS.
-func KernelStack() uintptr {
-	v := uintptr(tss[tss386ESP0])
-	if unsafe.Sizeof(v) == 8 {
-		v |= uintptr(uint64(tss[tss386ESP0+1]) << 32)
-	}
-	return v
-}

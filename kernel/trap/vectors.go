@@ -2,33 +2,32 @@ package trap
 
 // Exception vectors: Intel SDM Vol. 3A §6.3.1, Table 6-1.
 const (
-	VecDivide        = 0
-	VecDebug         = 1
-	VecNMI           = 2
-	VecBreakpoint    = 3
-	VecOverflow      = 4
-	VecBound         = 5
-	VecInvalidOp     = 6
-	VecNoDevice      = 7
-	VecDoubleFault   = 8
-	VecInvalidTSS    = 10
-	VecNoSegment     = 11
-	VecStackFault    = 12
-	VecGPF           = 13
-	VecPageFault     = 14
-	VecFPU           = 16
-	VecAlignment     = 17
-	VecMachineCheck  = 18
-	VecSIMD          = 19
-	VecVirt          = 20
-	VecControlProt   = 21
-	NumExceptions    = 32
-	VecTimer         = 32   // the local APIC timer (kernel/sched)
-	VecPICBase       = 32   // legacy PIC IRQs 0-15 remapped to 32-47, all masked
-	VecSyscall       = 0x80 // int $0x80 from ring 3
-	VecSpurious      = 0xff // local APIC spurious interrupts
-	numVectors       = 256
-	firstUnusedStubs = 48 // stubs exist for 0..47, 0x80 and 0xff
+	VecDivide       = 0
+	VecDebug        = 1
+	VecNMI          = 2
+	VecBreakpoint   = 3
+	VecOverflow     = 4
+	VecBound        = 5
+	VecInvalidOp    = 6
+	VecNoDevice     = 7
+	VecDoubleFault  = 8
+	VecInvalidTSS   = 10
+	VecNoSegment    = 11
+	VecStackFault   = 12
+	VecGPF          = 13
+	VecPageFault    = 14
+	VecFPU          = 16
+	VecAlignment    = 17
+	VecMachineCheck = 18
+	VecSIMD         = 19
+	VecVirt         = 20
+	VecControlProt  = 21
+	NumExceptions   = 32
+	VecTimer        = 32   // the local APIC timer (kernel/sched)
+	VecPICBase      = 32   // legacy PIC IRQs 0-15 remapped to 32-47, all masked
+	VecSyscall      = 0x80 // int $0x80 from ring 3
+	VecSpurious     = 0xff // local APIC spurious interrupts
+	numVectors      = 256  // entry stubs exist for 0..47, 0x80 and 0xff
 )
 
 var exceptionNames = [NumExceptions]string{
