@@ -42,7 +42,9 @@ func Main(magic, info uintptr) {
 	trap.GuardPage = rt.IsGuardPage
 
 	readBootInfo(magic, info)
-	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, flushName())
+	// flush='s values are mm's variants, in order (kernel/mm/variant_test.go).
+	mm.Selected = mm.Variant(Opts.Flush)
+	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, mm.Selected.About())
 	printBootInfo()
 	initMemory()
 	initScheduler()
@@ -75,7 +77,6 @@ func Main(magic, info uintptr) {
 // this boot thread task 0, starts the jittered timer and enables
 // interrupts: from here on everything is preemptible.
 func initScheduler() {
-	mm.Racy = Opts.Flush == cmdline.FlushRacy
 	trap.Register(trap.VecPageFault, mm.HandlePageFault)
 	user.Init()
 	policy := sched.RoundRobin
@@ -144,13 +145,6 @@ func printBootInfo() {
 	for _, m := range Boot.ModuleList() {
 		console.Printf("  module [%#x - %#x) \"%s\"\n", m.Start, m.End, m.Cmdline)
 	}
-}
-
-func flushName() string {
-	if Opts.Flush == cmdline.FlushRacy {
-		return "RACY (2.6.10-rc2, no preemption guard)"
-	}
-	return "fixed (preemption disabled around the CR3 round trip)"
 }
 
 func faultName(f cmdline.Fault) string {

@@ -47,7 +47,7 @@ func runWorkload() {
 		ok := stress.Run(stress.Config{
 			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
 			Seconds: Opts.Duration, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
-			Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
+			Trace: int(Opts.Trace),
 		}, program("bin/worker"))
 		if !ok {
 			rt.Exit(rt.ExitTestFailed)
@@ -94,12 +94,15 @@ func startMonitor() {
 	monitor.Run()
 }
 
-// monitorStress runs the reproducer from the monitor with either flush.
-func monitorStress(racy bool, seconds uint64) {
-	mm.Racy = racy
+// monitorStress runs the reproducer from the monitor with flush variant v,
+// then puts back the variant the command line chose.
+func monitorStress(v mm.Variant, seconds uint64) {
+	booted := mm.Selected
+	mm.Selected = v
 	ok := stress.Run(stress.Config{
-		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Trace: int(Opts.Trace), Racy: racy,
+		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Trace: int(Opts.Trace),
 	}, program("bin/worker"))
+	mm.Selected = booted
 	if ok {
 		console.Print("monitor: no detection. Note: without -icount a timer can never land in the window;\n" +
 			"         boot with ./qemu.sh --icount, or use inject= on the command line.\n")

@@ -90,19 +90,15 @@ func Run(d int, replay string, seed uint64, kthreads int) uint64 {
 	}
 	console.Printf("explore: %d schedules explored, %d failed (flush=%s, depth %d)\n", Explored, Failures, variant(), depth)
 	if firstLen >= 0 {
-		console.Print("explore: replay the first failure with: workload=explore flush=racy schedule=")
+		console.Printf("explore: replay the first failure with: workload=explore flush=%s schedule=", variant())
 		printChoices(first[:firstLen])
 		console.Print("\n")
 	}
 	return Failures
 }
 
-func variant() string {
-	if mm.Racy {
-		return "racy"
-	}
-	return "fixed"
-}
+// variant names the active flush variant, for the reports.
+func variant() string { return mm.Selected.String() }
 
 // next advances choices[:depth] to the next schedule, depth first.
 func next() bool {

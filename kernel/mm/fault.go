@@ -142,12 +142,11 @@ func ReportWrongCR3(t *Task, va uintptr, write bool) {
 	console.Printf("WRONG-CR3: task %d (%s) faulted on %#x (%s) although its mm %d maps it present and %s\n",
 		t.ID, t.Name, va, access(write, false), t.MM.ID, access(write, false)+"able")
 	active := uintptr(0)
-	activeID := 0
 	if t.ActiveMM != nil {
-		active, activeID = t.ActiveMM.Root, t.ActiveMM.ID
+		active = t.ActiveMM.Root
 	}
 	console.Printf("  cr3 %#x  active_mm %d page table %#x  mm %d page table %#x  -> cr3 belongs to ",
-		cr3, activeID, active, t.MM.ID, t.MM.Root)
+		cr3, t.ActiveMM.IDOrNone(), active, t.MM.ID, t.MM.Root)
 	PrintOwner(cr3)
 	console.Print("\n")
 }

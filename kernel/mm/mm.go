@@ -90,6 +90,18 @@ func NewMM() *MM {
 	return m
 }
 
+// NoMM is what IDOrNone returns for no address space (a kernel thread's
+// own mm); the trace and the reports print it as "no mm".
+const NoMM = -1
+
+// IDOrNone returns m's id, or NoMM when m is nil.
+func (m *MM) IDOrNone() int {
+	if m == nil {
+		return NoMM
+	}
+	return m.ID
+}
+
 // Grab takes a structural reference (mmgrab / atomic_inc(&mm->mm_count)):
 // what a lazy-TLB kernel thread does when it borrows this mm.
 func (m *MM) Grab() { m.Count++ }

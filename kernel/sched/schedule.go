@@ -171,7 +171,7 @@ func preemptIRQ(f *trap.Frame) {
 			PreemptionsInWindow++
 			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
 			if trace.Enabled {
-				trace.Add(trace.PreemptWindow, t.ID, 0, mmID(t.ActiveMM), f.AX, 0)
+				trace.Add(trace.PreemptWindow, t.ID, 0, t.ActiveMM.IDOrNone(), f.AX, 0)
 			}
 			if OnPreemptInWindow != nil {
 				OnPreemptInWindow(t, f.IP)
@@ -307,7 +307,7 @@ func describeG(g *rt.G) {
 		t := &tasks[i]
 		if t.State != Free && &t.G == g {
 			console.Printf("  task %d (%s) %s, preempt_count %d, mm %d, active_mm %d\n", t.ID, t.Name(), t.State.String(),
-				t.Preempt.Count, mmID(t.MM), mmID(t.ActiveMM))
+				t.Preempt.Count, t.MM.IDOrNone(), t.ActiveMM.IDOrNone())
 			return
 		}
 	}
@@ -321,13 +321,6 @@ func taskName(id int) string {
 		return "?"
 	}
 	return tasks[id].Name()
-}
-
-func mmID(m *mm.MM) int {
-	if m == nil {
-		return -1
-	}
-	return m.ID
 }
 
 // HZ is the configured mean tick rate.

@@ -60,12 +60,12 @@ func contextSwitch(prev, next *Task) {
 	}
 
 	if trace.Enabled {
-		trace.Add(trace.Switch, prev.ID, next.ID, mmID(next.ActiveMM), 0, asm.ReadCR3())
+		trace.Add(trace.Switch, prev.ID, next.ID, next.ActiveMM.IDOrNone(), 0, asm.ReadCR3())
 		if next.inWindow {
 			// next was preempted between its CR3 read and write; the IRET
 			// that resumes it executes the write with the value it read
 			// back then, whatever active_mm it borrows now.
-			trace.Add(trace.ResumeWindow, next.ID, 0, mmID(next.ActiveMM), next.windowValue, 0)
+			trace.Add(trace.ResumeWindow, next.ID, 0, next.ActiveMM.IDOrNone(), next.windowValue, 0)
 		}
 	}
 	next.inWindow = false

@@ -81,14 +81,7 @@ func PrintTasks() {
 
 func printTask(t *sched.Task) {
 	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d\n", t.ID, t.Name(), t.State.String(),
-		id(t.MM), id(t.ActiveMM), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
-}
-
-func id(m *mm.MM) int {
-	if m == nil {
-		return -1
-	}
-	return m.ID
+		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
 }
 
 // churn kills one worker every second and starts a fresh one: address

@@ -34,7 +34,6 @@ type Config struct {
 	CheckCR3        bool   // check CR3 against active_mm at every switch
 	Churn           bool   // kill and respawn a worker every second
 	Trace           int    // trace entries to dump on a detection
-	Racy            bool   // which flush variant is active (for reports)
 }
 
 var (
@@ -92,12 +91,8 @@ func Run(c Config, workerImage []byte) bool {
 	return !detected
 }
 
-func variant() string {
-	if cfg.Racy {
-		return "racy"
-	}
-	return "fixed"
-}
+// variant names the active flush variant, for the reports.
+func variant() string { return mm.Selected.String() }
 
 // install hooks every detector in.
 func install() {
