@@ -1,9 +1,6 @@
 package mm
 
-import (
-	"tlbrace/asm"
-	"tlbrace/kernel/preempt"
-)
+import "tlbrace/kernel/preempt"
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
 // needs. Its top-level table (Root, Linux's pgd) has the kernel slots
@@ -28,12 +25,6 @@ type MM struct {
 	Pages int // user pages mapped (demand-paged frames)
 	used  bool
 }
-
-// The CPU's CR3, through variables so host tests can stand in for it.
-var (
-	readCR3  = asm.ReadCR3
-	writeCR3 = asm.WriteCR3
-)
 
 // MaxMMs bounds the address spaces alive at once.
 const MaxMMs = 32

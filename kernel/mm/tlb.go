@@ -63,6 +63,21 @@ func VariantNamed(name string) (Variant, bool) {
 // command switches it for one run).
 var Selected Variant
 
+// The CPU's CR3, through variables so host tests can stand in for it
+// (the stale-root check in Drop reads and repairs it).
+var (
+	readCR3  = asm.ReadCR3
+	writeCR3 = asm.WriteCR3
+)
+
+// LoadCR3 points the CPU at m's page tables: the CR3 write of switch_mm
+// (kernel/sched/switch.go) and leave_mm. The only CR3 loads of the race
+// are here: this one, and the write-back of the flushes below.
+func LoadCR3(m *MM) {
+	CR3Loads++
+	asm.WriteCR3(m.Root)
+}
+
 // CR4Features is the CR4 value flushTLBGlobal restores (Linux:
 // mmu_cr4_features); set once paging is on.
 var CR4Features uintptr
