@@ -31,6 +31,13 @@ var (
 // UsingPIT reports that the tick comes from the PIT (no local APIC).
 var UsingPIT bool
 
+// The tick source's acknowledge and one-shot arm, chosen once by
+// StartTimer: the local APIC's, or the PIT's.
+var (
+	eoi      func()
+	armCount func(count uint32)
+)
+
 // StartTimer calibrates the local APIC timer, installs the tick handler
 // and arms the first tick. Without a local APIC it falls back to the PIT.
 func StartTimer(hz, seed uint64) {
@@ -39,6 +46,7 @@ func StartTimer(hz, seed uint64) {
 	trap.Register(trap.VecTimer, tick)
 	if !HasLAPIC() {
 		UsingPIT = true
+		eoi, armCount = pitEOI, pitArm
 		MeanCount = uint32(pitHz / hz)
 		if MeanCount < 4 {
 			MeanCount = 4
@@ -50,6 +58,7 @@ func StartTimer(hz, seed uint64) {
 		arm()
 		return
 	}
+	eoi, armCount = lapicEOIWrite, lapicArmTick
 	lapicInit(trap.VecSpurious)
 	LAPICHz = calibrateLAPIC()
 	mean := LAPICHz / hz
@@ -67,14 +76,11 @@ func StartTimer(hz, seed uint64) {
 // ignore handles spurious APIC interrupts: no EOI, nothing to do (SDM Vol. 3A §11.9).
 func ignore(*trap.Frame, *rt.G) {}
 
-func arm() {
-	count := MeanCount/2 + jitter.Intn(MeanCount)
-	if UsingPIT {
-		pitArm(count)
-		return
-	}
-	lapicArm(trap.VecTimer, count)
-}
+// arm starts the next tick's countdown, jittered around MeanCount.
+func arm() { armCount(MeanCount/2 + jitter.Intn(MeanCount)) }
+
+// lapicArmTick arms the local APIC timer for the tick's vector.
+func lapicArmTick(count uint32) { lapicArm(trap.VecTimer, count) }
 
 // tick is the timer interrupt: acknowledge and re-arm first (so the
 // in-service bit cannot block the next tick if we switch away), count,
@@ -82,11 +88,7 @@ func arm() {
 // of the interrupt (preemptIRQ) unless the task is in preemptDisable.
 func tick(f *trap.Frame, g *rt.G) {
 	tickTSC = asm.Rdtsc()
-	if UsingPIT {
-		pitEOI()
-	} else {
-		lapicEOIWrite()
-	}
+	eoi()
 	arm()
 	Ticks++
 	current.Ticks++
