@@ -65,6 +65,7 @@ func testPreemptDisableDefers(t *ktest.T) {
 	sched.Sleep(2) // let it run
 	me := sched.Current()
 	preempt.Disable()
+	d0 := preempt.Deferred
 	s0, sw0, t0 := spin[2].Load(), me.Switches, sched.TickCount()
 	for sched.TickCount() < t0+3 {
 	}
@@ -74,6 +75,8 @@ func testPreemptDisableDefers(t *ktest.T) {
 	t.Check(me.Preempt.NeedResched, "the timer did not ask for a reschedule")
 	preempt.Enable() // the pending reschedule happens here
 	t.Check(me.Switches > sw0, "preemptEnable did not reschedule")
+	// Three ticks asked, one reschedule waited: it counts once.
+	t.Check(preempt.Deferred == d0+1, "one deferred reschedule counted %d times", preempt.Deferred-d0)
 	stopSpin.Store(true)
 	waitGone(t, c)
 }

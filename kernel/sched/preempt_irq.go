@@ -2,7 +2,6 @@ package sched
 
 import (
 	"tlbrace/asm"
-	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
 )
@@ -34,8 +33,7 @@ func preemptIRQ(f *trap.Frame) {
 		return
 	}
 	if t.Preempt.Count != 0 {
-		preempt.Deferred++ // preempt_enable will do it
-		return
+		return // preempt_enable will reschedule, and count it (preempt.Deferred)
 	}
 	if t.State == Running {
 		t.Preemptions++
