@@ -36,8 +36,6 @@ var (
 	percent uint32
 	rnd     sched.Rand
 
-	// Hits counts breakpoint hits: a flush reached its CR3 write.
-	Hits uint64
 	// Injections counts hits turned into a reschedule request.
 	Injections uint64
 	// Refused counts injections that found preemption disabled: the
@@ -57,9 +55,6 @@ func Start(p uint32, seed uint64) {
 	asm.WriteDR7(dr7L0 | dr7L1 | dr7LE | dr7GE)
 }
 
-// Stop disarms the breakpoints.
-func Stop() { asm.WriteDR7(0) }
-
 // onDebug is the #DB handler.
 func onDebug(f *trap.Frame, g *rt.G) {
 	dr6 := asm.ReadDR6()
@@ -71,7 +66,6 @@ func onDebug(f *trap.Frame, g *rt.G) {
 	// Resume flag: IRET back to the breakpointed instruction must not
 	// trap again on it (SDM Vol. 3B §18.3.1.1).
 	f.Flags |= asm.FlagRF
-	Hits++
 	if rnd.Intn(100) >= percent {
 		return
 	}

@@ -69,11 +69,6 @@ func Enable() {
 	}
 }
 
-// EnableNoResched is preempt_enable_no_resched(): for the scheduler itself.
-//
-//go:nosplit
-func EnableNoResched() { cur.Count-- }
-
 // Preemptible reports whether the running task may be preempted now.
 //
 //go:nosplit
