@@ -49,8 +49,8 @@ var (
 
 	// Progress, for the watchdog.
 	lastSyscalls, lastProgressTick uint64
-	flushLoops                     [16]uint64
-	workerIDs                      [16]int
+	flushLoops                     [sched.MaxTasks]uint64 // per flusher (kthreads= is at most 16)
+	workerIDs                      [sched.MaxTasks]int    // per worker (users= is at most 16)
 )
 
 // Run starts the workload and supervises it from the calling task; it
@@ -123,7 +123,7 @@ func flusher(i uintptr) {
 	for !stopped {
 		mm.Flush()
 		mm.FlushGlobal()
-		flushLoops[i%16]++
+		flushLoops[i%uintptr(len(flushLoops))]++
 	}
 }
 
