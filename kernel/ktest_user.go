@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
@@ -90,12 +91,12 @@ func testWorkersIsolated(t *ktest.T) {
 		return
 	}
 	reports, s0 := crossReports, mm.SpuriousFaults
-	user.OnReport = countReport
+	replaced := hooks.Install(&reportHooks)
 	a, b := user.Exec("worker", data), user.Exec("worker", data)
 	sched.Sleep(100)
 	sched.Kill(a)
 	sched.Kill(b)
-	user.OnReport = nil
+	hooks.Restore(&replaced)
 	t.Check(a.MM == nil && b.MM == nil, "killed workers kept their mm")
 	t.Check(crossReports == reports, "%d cross-address-space reports between isolated workers", crossReports-reports)
 	t.Check(mm.SpuriousFaults == s0, "%d spurious faults", mm.SpuriousFaults-s0)
@@ -103,5 +104,8 @@ func testWorkersIsolated(t *ktest.T) {
 }
 
 var crossReports int
+
+// reportHooks counts the workers' reports of another task's signature.
+var reportHooks = hooks.Set{OnReport: countReport}
 
 func countReport(*sched.Task, uintptr, uintptr, uintptr) { crossReports++ }

@@ -54,7 +54,7 @@ func runWorkload() {
 		}
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadExplore:
-		if explore.Run(int(Opts.Explore), Opts.Schedule, Opts.Seed, int(Opts.KThreads)) > 0 {
+		if explore.Run(int(Opts.Explore), Opts.Schedule, int(Opts.KThreads)) > 0 {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
@@ -67,17 +67,19 @@ func runWorkload() {
 }
 
 // demo interleaves user programs and kernel threads for two seconds and
-// prints who ran how much: the default of `make qemu`.
+// prints who ran how much: the default of `make qemu`. It installs no
+// hooks; it stops every task it started before the monitor takes over.
 func demo() {
 	console.Print("demo: hello x3 and worker x2 (ring 3, own address spaces), kspin x2 (lazy-TLB kernel threads)\n")
 	hello, worker := program("bin/hello"), program("bin/worker")
-	for i := 0; i < 3; i++ {
-		user.Exec("hello", hello)
+	var hellos [3]*sched.Task
+	for i := range hellos {
+		hellos[i] = user.Exec("hello", hello)
 	}
 	w1, w2 := user.Exec("worker", worker), user.Exec("worker", worker)
 	stopSpin.Store(false)
-	sched.Spawn("kspin", spinner, 0)
-	sched.Spawn("kspin", spinner, 1)
+	s1 := sched.Spawn("kspin", spinner, 0)
+	s2 := sched.Spawn("kspin", spinner, 1)
 	sched.Sleep(2 * sched.HZ)
 	stress.PrintTasks()
 	console.Printf("demo: %d context switches, %d preemptions, %d ticks, %d CR3 writes, %d switches without one, %d lazy borrows\n",
@@ -85,6 +87,9 @@ func demo() {
 	stopSpin.Store(true)
 	sched.Kill(w1)
 	sched.Kill(w2)
+	if !sched.WaitGone(sched.HZ, s1, s2, hellos[0], hellos[1], hellos[2]) {
+		console.Print("demo: some of its tasks are still running\n")
+	}
 	console.Print("demo: done. Try `make qemu CMDLINE=\"test=all\"`, `./qemu.sh stress -- flush=racy`, or see README.md\n")
 }
 

@@ -21,7 +21,7 @@ package explore
 
 import (
 	"tlbrace/kernel/console"
-	"tlbrace/kernel/inject"
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
@@ -52,16 +52,32 @@ var (
 	Explored, Failures uint64
 )
 
+// control is everything exploration plugs into the kernel: the oracle
+// (checkcr3 and mismatch), the decisions (choose), a preemption point at
+// every flush window's CR3 write (injection at 100%), and the trace.
+// Run installs it and restores what it replaced when it is done.
+var control = hooks.Set{
+	CheckCR3:      true,
+	OnCR3Mismatch: mismatch,
+	Chooser:       choose,
+	Inject:        100,
+	Trace:         true,
+}
+
+// replaced is what Run's Install replaced.
+var replaced hooks.Set
+
 // Run enumerates every schedule of depth d (or replays one decision
 // string if replay is not empty) and reports; it returns the failures.
-func Run(d int, replay string, seed uint64, kthreads int) uint64 {
+func Run(d int, replay string, kthreads int) uint64 {
 	depth = d
-	inject.Start(100, seed)
-	sched.CheckCR3 = true
-	sched.OnCR3Mismatch = mismatch
-	sched.Chooser = choose
-	trace.Enabled = true
-	trace.OwnerOf = mm.OwnerID
+	replaced = hooks.Install(&control)
+	failures := run(replay, kthreads)
+	hooks.Restore(&replaced)
+	return failures
+}
+
+func run(replay string, kthreads int) uint64 {
 	if replay != "" {
 		if !parse(replay) {
 			console.Printf("explore: bad schedule %q: want comma-separated choices like 0,2,1 (at most %d)\n", replay, maxDepth)
@@ -120,7 +136,7 @@ func runOne(kthreads int) {
 	for i := fixedLen; i < len(choices); i++ {
 		choices[i] = 0
 	}
-	sched.TickPreempts = false
+	sched.NoTickPreempt = true
 	running = true
 	for i := 0; i < 2; i++ {
 		m := user.NewMM()
@@ -136,7 +152,7 @@ func runOne(kthreads int) {
 	for running {
 		sched.Sleep(1) // the constellation runs; we come back when it is done
 	}
-	sched.TickPreempts = true
+	sched.NoTickPreempt = false
 	if failed && dumpFailure {
 		trace.Dump(24) // before teardown, while the mms it names exist
 		dumpFailure = false
@@ -220,7 +236,7 @@ func mismatch(prev, next *sched.Task, cr3 uintptr) {
 	trace.Add(trace.Detect, next.ID, 0, 0, 0, 0)
 	// The user task now faults forever without a scheduling point of
 	// ours: let the timer preempt again so the driver can end the run.
-	sched.TickPreempts = true
+	sched.NoTickPreempt = false
 }
 
 func report(s string) {

@@ -132,7 +132,7 @@ func exitMM(t *Task) {
 func Kill(t *Task) {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
-	if t == current || t.State == Free || t.State == Dead {
+	if t == nil || t == current || t.State == Free || t.State == Dead {
 		return
 	}
 	rq.Remove(t.ID)
@@ -144,4 +144,25 @@ func Kill(t *Task) {
 	t.State = Free
 	TasksKilled++
 	TasksReaped++
+}
+
+// WaitGone sleeps until every one of tasks (nil ones ignored) has died
+// and been reaped, for at most ticks timer ticks, and reports whether
+// they all did.
+func WaitGone(ticks uint64, tasks ...*Task) bool {
+	for i := uint64(0); ; i++ {
+		gone := true
+		for _, t := range tasks {
+			if t != nil && t.State != Free {
+				gone = false
+			}
+		}
+		if gone {
+			return true
+		}
+		if i == ticks {
+			return false
+		}
+		Sleep(1)
+	}
 }

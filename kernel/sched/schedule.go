@@ -92,9 +92,10 @@ func schedule() {
 // policy".
 var Chooser func(rq *RunQueue) int
 
-// TickPreempts: the timer asks for a reschedule at every tick. Systematic
-// exploration turns it off so that only its own decision points switch.
-var TickPreempts = true
+// NoTickPreempt stops the timer from asking for a reschedule at every
+// tick. Systematic exploration sets it so that only its own decision
+// points switch.
+var NoTickPreempt bool
 
 func pickNext() *Task {
 	if rq.Len() == 0 {

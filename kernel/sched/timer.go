@@ -102,7 +102,7 @@ func tick(f *trap.Frame, g *rt.G) {
 			rq.Push(t.ID)
 		}
 	}
-	if TickPreempts {
+	if !NoTickPreempt {
 		current.Preempt.NeedResched = true
 	}
 	if OnTick != nil {

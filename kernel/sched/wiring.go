@@ -25,6 +25,7 @@ func wire() {
 	mm.OnBadFree = badFree
 	trace.Clock = TickCount
 	trace.NameOf = taskName
+	trace.OwnerOf = mm.OwnerID
 }
 
 // inLazyContext reports whether the running task is a lazy-TLB kernel thread.

@@ -20,6 +20,7 @@ import (
 
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
@@ -88,24 +89,36 @@ func Run(c Config, workerImage []byte) bool {
 		}
 	}
 	printSummary()
+	hooks.Restore(&replaced)
 	return !detected
 }
 
 // variant names the active flush variant, for the reports.
 func variant() string { return mm.Selected.String() }
 
+// detectors is everything the stress workload plugs into the kernel:
+// every detector, the watchdog and the trace (CheckCR3 comes from the
+// configuration). Run installs it and, on a clean end, restores what it
+// replaced; a detection stops the machine.
+var detectors = hooks.Set{
+	OnSpurious:    onSpurious,
+	QuietSpurious: true, // onSpurious reports instead
+	OnSegfault:    onSegfault,
+	OnStaleRoot:   onStaleRoot,
+	OnReport:      onReport,
+	OnCR3Mismatch: onCR3Mismatch,
+	OnTick:        watchdog,
+	Trace:         true,
+}
+
+// replaced is what Run's Install replaced.
+var replaced hooks.Set
+
 // install hooks every detector in.
 func install() {
-	trace.Enabled = true
-	trace.OwnerOf = mm.OwnerID
-	mm.QuietSpurious = true
-	mm.OnSpurious = onSpurious
-	mm.OnStaleRoot = onStaleRoot
-	mm.OnSegfault = onSegfault
-	user.OnReport = onReport
-	sched.CheckCR3 = cfg.CheckCR3
-	sched.OnCR3Mismatch = onCR3Mismatch
-	sched.OnTick = watchdog
+	set := detectors
+	set.CheckCR3 = cfg.CheckCR3
+	replaced = hooks.Install(&set)
 }
 
 func spawnWorker(i int) {
