@@ -10,7 +10,7 @@ import (
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/inject"
-	"tlbrace/kernel/ktest"
+	"tlbrace/kernel/ktests"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
 	"tlbrace/kernel/rt"
@@ -59,7 +59,7 @@ func Main(magic, info uintptr) {
 		rt.Exit(rt.ExitPanic)
 	}
 	if Opts.Test != "" {
-		ran, failed := ktest.Run(kernelTests[:], Opts.WantsTest)
+		ran, failed := ktests.Run(initrd(), Opts.WantsTest)
 		switch {
 		case ran == 0:
 			console.Printf("PANIC: test=%s matched no kernel test\n", Opts.Test)

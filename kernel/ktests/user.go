@@ -1,4 +1,4 @@
-package kernel
+package ktests
 
 import (
 	"tlbrace/kernel/hooks"
@@ -12,11 +12,10 @@ import (
 
 // run execs bin/<name> and waits for it to end; nil if it could not start.
 func run(t *ktest.T, name string) *sched.Task {
-	img := initrd()
-	if !t.Check(img != nil, "no initramfs: boot with -initrd build/ARCH/initrd.cpio") {
+	if !t.Check(initramfs != nil, "no initramfs: boot with -initrd build/ARCH/initrd.cpio") {
 		return nil
 	}
-	data, ok := user.Lookup(img, "bin/"+name)
+	data, ok := user.Lookup(initramfs, "bin/"+name)
 	if !t.Check(ok, "bin/%s not in the initramfs", name) {
 		return nil
 	}
@@ -85,8 +84,7 @@ func testKernelReadKilled(t *ktest.T) {
 // testWorkersIsolated runs two stress workers side by side with the fixed
 // flush: each sees only its own signature and never faults spuriously.
 func testWorkersIsolated(t *ktest.T) {
-	img := initrd()
-	data, ok := user.Lookup(img, "bin/worker")
+	data, ok := user.Lookup(initramfs, "bin/worker")
 	if !t.Check(ok, "no bin/worker") {
 		return
 	}
