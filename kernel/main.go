@@ -69,6 +69,10 @@ func Main(magic, info uintptr) {
 		}
 		rt.Exit(rt.ExitPass)
 	}
+	if Opts.Bench == cmdline.BenchSwitch {
+		benchSwitch()
+		rt.Exit(rt.ExitPass)
+	}
 	runWorkload()
 	rt.Exit(rt.ExitPass)
 }

@@ -49,6 +49,14 @@ const (
 	FaultGuardPage           // assembly pushing into a stack's guard page (#PF, then #DF)
 )
 
+// Bench is bench=: a measurement to run instead of a workload.
+type Bench uint8
+
+const (
+	BenchNone   Bench = iota
+	BenchSwitch       // the cost of a preemptive context switch
+)
+
 // Options holds every boot option. Parse fills in the defaults for options
 // not given. Strings point into the command line, which must stay put.
 type Options struct {
@@ -70,6 +78,7 @@ type Options struct {
 	Churn    bool
 	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Bench    Bench
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -119,6 +128,7 @@ var table = [...]option{
 	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "kill and respawn a worker every second (address spaces come and go)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
+	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "measure instead of running a workload: switch = a preemptive context switch"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

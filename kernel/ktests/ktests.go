@@ -33,7 +33,6 @@ var tests = [...]ktest.Test{
 	{Name: "sched.same_mm_no_cr3", Fn: testSameMMNoCR3},
 	{Name: "sched.different_mm_writes_cr3", Fn: testDifferentMMWritesCR3},
 	{Name: "sched.lazy_mm_outlives_owner", Fn: testLazyMMOutlivesOwner},
-	{Name: "sched.switch_cost", Fn: testSwitchCost},
 	{Name: "user.hello", Fn: testHello},
 	{Name: "user.bad_pointers_get_errors", Fn: testBadPointers},
 	{Name: "user.privileged_instruction_killed", Fn: testPrivilegedKilled},

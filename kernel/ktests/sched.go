@@ -166,23 +166,3 @@ func testLazyMMOutlivesOwner(t *ktest.T) {
 	waitGone(t, a, b)
 	t.Check(!m.Alive(), "mm still alive (count %d) after every borrower switched away", m.Count)
 }
-
-// testSwitchCost measures a preemptive context switch with the TSC: from
-// the preemption decision to the next task running. Under -icount
-// shift=0 one TSC tick is one guest instruction.
-func testSwitchCost(t *ktest.T) {
-	c0, n0 := sched.SwitchCycles, sched.SwitchesMeasured
-	stopTestSpin.Store(false)
-	a := sched.Spawn("spin-a", testSpinner, 0)
-	b := sched.Spawn("spin-b", testSpinner, 1)
-	sched.Sleep(50)
-	stopTestSpin.Store(true)
-	waitGone(t, a, b)
-	n := sched.SwitchesMeasured - n0
-	if !t.Check(n > 10, "only %d preemptive switches measured", n) {
-		return
-	}
-	avg := (sched.SwitchCycles - c0) / n
-	t.Logf("preemptive context switch: %d TSC cycles on average over %d switches", avg, n)
-	t.Check(avg > 0, "zero-cost switches: the measurement is broken")
-}
