@@ -173,6 +173,17 @@ func freeTable(pa uintptr, level int) {
 	FreeFrame(pa)
 }
 
+// Live counts the live address spaces (init_mm not included).
+func Live() int {
+	n := 0
+	for i := range mms {
+		if mms[i].used {
+			n++
+		}
+	}
+	return n
+}
+
 // Each calls fn for every live address space.
 func Each(fn func(m *MM)) {
 	for i := range mms {

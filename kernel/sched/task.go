@@ -91,6 +91,17 @@ func Tasks(fn func(t *Task)) {
 	}
 }
 
+// LiveTasks counts the tasks alive (any state but Free).
+func LiveTasks() int {
+	n := 0
+	for i := range tasks {
+		if tasks[i].State != Free {
+			n++
+		}
+	}
+	return n
+}
+
 // ByID returns the live task with the given id, or nil.
 func ByID(id int) *Task {
 	if id < 0 || id >= MaxTasks || tasks[id].State == Free {
