@@ -92,12 +92,16 @@ func initScheduler() {
 	sched.StartTimer(Opts.HZ, Opts.Seed)
 	if Opts.Inject > 0 {
 		inject.Start(uint32(Opts.Inject), Opts.Seed)
-		console.Printf("  inject: breakpoints on the flush windows' CR3 writes, preempting with probability %d%%\n", Opts.Inject)
+		if !Opts.Quiet {
+			console.Printf("  inject: breakpoints on the flush windows' CR3 writes, preempting with probability %d%%\n", Opts.Inject)
+		}
 	}
-	if sched.UsingPIT {
+	switch {
+	case Opts.Quiet:
+	case sched.UsingPIT:
 		console.Printf("  timer: PIT channel 0 (this CPU has no local APIC), one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
 			sched.MeanCount, Opts.HZ, Opts.Seed)
-	} else {
+	default:
 		console.Printf("  timer: local APIC at %d Hz, one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
 			sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)
 	}
@@ -140,7 +144,12 @@ func printUsage() {
 	console.Printf("%s", buf[:n])
 }
 
+// printBootInfo prints the command line, the memory map and the modules
+// (not with quiet).
 func printBootInfo() {
+	if Opts.Quiet {
+		return
+	}
 	console.Printf("  command line: \"%s\"\n", Boot.Cmdline)
 	console.Printf("  memory map (Multiboot, %d regions):\n", Boot.NumRegions)
 	for _, r := range Boot.MemoryMap() {

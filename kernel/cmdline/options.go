@@ -117,7 +117,7 @@ var table = [...]option{
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
 	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
-	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less"},
+	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
 	{"lockup", kindUint, unsafe.Offsetof(Options{}.Lockup), 100, 2, 1000000, nil, "faults in a row at one address that count as a lockup"},
 	{"checkcr3", kindBool, unsafe.Offsetof(Options{}.CheckCR3), 0, 0, 0, nil, "check at every switch that CR3 holds active_mm's page table (CONFIG_DEBUG_VM style)"},
@@ -128,7 +128,7 @@ var table = [...]option{
 	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "kill and respawn a worker every second (address spaces come and go)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
-	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "measure instead of running a workload: switch = a preemptive context switch"},
+	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

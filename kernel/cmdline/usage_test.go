@@ -47,7 +47,7 @@ func TestUsage(t *testing.T) {
 		"  test=NAME,...            kernel tests to run: all, or comma-separated names (name* matches a prefix); empty runs none (default: none)",
 		"  flush=fixed|racy         TLB flush protocol: the fixed one, or the racy one (default: fixed)",
 		"  hz=10..100000            mean timer interrupt rate, per second (default: 1000)",
-		"  quiet[=on|off]           print less (default: off)",
+		"  quiet[=on|off]           print less: no boot details, no per-second STAT lines (default: off)",
 		"  seed=N                   seed for all pseudo-random choices (default: 1)",
 		"  fault=none|nil|bounds|stackoverflow|divide|gpf|breakpoint|guardpage deliberate fault at boot, for the fault tests (default: none)",
 	} {

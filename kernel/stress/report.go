@@ -47,8 +47,12 @@ func watchdog(f *trap.Frame) {
 	}
 }
 
-// printStat prints one line of counters: second 0 means "final".
+// printStat prints one line of counters: second 0 means "final" (quiet
+// runs print only that one).
 func printStat(second uint64) {
+	if cfg.Quiet && second != 0 {
+		return
+	}
 	var loops uint64
 	for _, n := range flushLoops {
 		loops += n

@@ -35,6 +35,7 @@ type Config struct {
 	CheckCR3        bool   // check CR3 against active_mm at every switch
 	Churn           bool   // kill and respawn a worker every second
 	Trace           int    // trace entries to dump on a detection
+	Quiet           bool   // no STAT line every second, only the final one
 }
 
 var (
