@@ -54,15 +54,15 @@ func Main(magic, info uintptr) {
 	console.Printf("tlbrace: ready arch=%s %s\n", archName, buf[:n])
 
 	if Opts.Fault != cmdline.FaultNone {
-		triggerFault(faultName(Opts.Fault))
-		console.Printf("PANIC: fault=%s did not fault\n", faultName(Opts.Fault))
+		triggerFault(Opts.Fault)
+		console.Printf("PANIC: fault=%s did not fault\n", Opts.ValueName("fault"))
 		rt.Exit(rt.ExitPanic)
 	}
 	if Opts.Test != "" {
 		ran, failed := ktests.Run(initrd(), Opts.WantsTest)
 		switch {
 		case ran == 0:
-			console.Printf("PANIC: test=%s matched no kernel test\n", Opts.Test)
+			console.Printf("ktest: test=%s matched no kernel test\n", Opts.Test)
 			rt.Exit(rt.ExitTestFailed)
 		case failed > 0:
 			rt.Exit(rt.ExitTestFailed)
@@ -158,24 +158,4 @@ func printBootInfo() {
 	for _, m := range Boot.ModuleList() {
 		console.Printf("  module [%#x - %#x) \"%s\"\n", m.Start, m.End, m.Cmdline)
 	}
-}
-
-func faultName(f cmdline.Fault) string {
-	switch f {
-	case cmdline.FaultNil:
-		return "nil"
-	case cmdline.FaultBounds:
-		return "bounds"
-	case cmdline.FaultStackOverflow:
-		return "stackoverflow"
-	case cmdline.FaultDivide:
-		return "divide"
-	case cmdline.FaultGPF:
-		return "gpf"
-	case cmdline.FaultBreakpoint:
-		return "breakpoint"
-	case cmdline.FaultGuardPage:
-		return "guardpage"
-	}
-	return "none"
 }

@@ -12,6 +12,7 @@ import (
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/stress"
 	"tlbrace/kernel/user"
+	"tlbrace/kernel/user/cpio"
 )
 
 // The workloads the command line can ask for (workload=).
@@ -34,8 +35,11 @@ func program(name string) []byte {
 		console.Printf("PANIC: workload needs the initramfs (qemu.sh passes build/ARCH/initrd.cpio with -initrd; run make build)\n")
 		rt.Exit(rt.ExitPanic)
 	}
-	data, ok := user.Lookup(img, name)
-	if !ok {
+	data, err := cpio.Lookup(img, name)
+	if err != nil {
+		var buf [256]byte
+		n := err.Message(buf[:])
+		console.Printf("PANIC: initramfs: %s: %s\n", name, buf[:n])
 		rt.Exit(rt.ExitPanic)
 	}
 	return data

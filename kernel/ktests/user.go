@@ -6,17 +6,15 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/user"
+	"tlbrace/kernel/user/cpio"
 )
 
 // Kernel tests of ring 3: real ELF programs from the initramfs.
 
 // run execs bin/<name> and waits for it to end; nil if it could not start.
 func run(t *ktest.T, name string) *sched.Task {
-	if !t.Check(initramfs != nil, "no initramfs: boot with -initrd build/ARCH/initrd.cpio") {
-		return nil
-	}
-	data, ok := user.Lookup(initramfs, "bin/"+name)
-	if !t.Check(ok, "bin/%s not in the initramfs", name) {
+	data, ok := program(t, name)
+	if !ok {
 		return nil
 	}
 	k := user.Exec(name, data)
@@ -25,6 +23,21 @@ func run(t *ktest.T, name string) *sched.Task {
 	}
 	waitGone(t, k)
 	return k
+}
+
+// program returns bin/<name> from the initramfs, or fails t saying why.
+func program(t *ktest.T, name string) ([]byte, bool) {
+	if !t.Check(initramfs != nil, "no initramfs: boot with -initrd build/ARCH/initrd.cpio") {
+		return nil, false
+	}
+	data, err := cpio.Lookup(initramfs, "bin/"+name)
+	if err != nil {
+		var buf [160]byte
+		n := err.Message(buf[:])
+		t.Errorf("initramfs: bin/%s: %s", name, buf[:n])
+		return nil, false
+	}
+	return data, true
 }
 
 // lazilyHeld counts address spaces kept alive only by lazy borrowers
@@ -84,8 +97,8 @@ func testKernelReadKilled(t *ktest.T) {
 // testWorkersIsolated runs two stress workers side by side with the fixed
 // flush: each sees only its own signature and never faults spuriously.
 func testWorkersIsolated(t *ktest.T) {
-	data, ok := user.Lookup(initramfs, "bin/worker")
-	if !t.Check(ok, "no bin/worker") {
+	data, ok := program(t, "worker")
+	if !ok {
 		return
 	}
 	reports, s0 := crossReports, mm.SpuriousFaults
