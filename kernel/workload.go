@@ -46,7 +46,7 @@ func runWorkload() {
 	case cmdline.WorkloadStress:
 		ok := stress.Run(stress.Config{
 			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
-			Seconds: Opts.Duration, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
+			Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
 			Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
 		}, program("bin/worker"))
 		if !ok {
@@ -98,7 +98,7 @@ func startMonitor() {
 func monitorStress(racy bool, seconds uint64) {
 	mm.Racy = racy
 	ok := stress.Run(stress.Config{
-		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Trace: int(Opts.Trace), Racy: racy,
+		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Hang: 5, Trace: int(Opts.Trace), Racy: racy,
 	}, program("bin/worker"))
 	if ok {
 		console.Print("monitor: no detection. Note: without -icount a timer can never land in the window;\n" +

@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Explore: 6}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6}
 }
 
 func TestDefaults(t *testing.T) {
@@ -44,7 +44,9 @@ func TestParse(t *testing.T) {
 		{"sched=shuffle", func(o *Options) { o.Sched = SchedShuffle }},
 		{"workload=monitor", func(o *Options) { o.Workload = WorkloadMonitor }},
 		{"workload=demo", func(o *Options) { o.Workload = WorkloadDemo }},
-		{"workload=stress", func(o *Options) { o.Workload = WorkloadStress }},
+		{"workload=stress", func(o *Options) {
+			o.Workload, o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads = WorkloadStress, 10000, SchedShuffle, 4, 2, 4 // the workload's own defaults
+		}},
 		{"fault=nil", func(o *Options) { o.Fault = FaultNil }},
 		{"fault=bounds", func(o *Options) { o.Fault = FaultBounds }},
 		{"fault=stackoverflow", func(o *Options) { o.Fault = FaultStackOverflow }},
@@ -76,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn explore= schedule="
+	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule="
 	tests := []struct {
 		cmdline string
 		want    Error

@@ -52,11 +52,13 @@ func lapicInit(spurious uint8) {
 	lapicWrite(lapicLVTTimer, lvtMasked)
 }
 
-// lapicArm starts a one-shot countdown of count timer ticks.
-func lapicArm(vector uint8, count uint32) {
-	lapicWrite(lapicLVTTimer, lvtOneShot|uint32(vector))
-	lapicWrite(lapicInitCount, count)
-}
+// lapicOneShot unmasks the timer in one-shot mode on vector; lapicArm
+// then starts each countdown.
+func lapicOneShot(vector uint8) { lapicWrite(lapicLVTTimer, lvtOneShot|uint32(vector)) }
+
+// lapicArm starts a one-shot countdown of count timer ticks; writing the
+// initial count restarts a countdown in progress (SDM Vol. 3A §11.5.4).
+func lapicArm(count uint32) { lapicWrite(lapicInitCount, count) }
 
 // lapicEOIWrite acknowledges the interrupt in service.
 func lapicEOIWrite() { lapicWrite(lapicEOI, 0) }

@@ -153,6 +153,11 @@ func LeaveMM() {
 // task is not inside preemptDisable, switch now — even if it was
 // interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`.
 func preemptIRQ(f *trap.Frame) {
+	preemptOnReturn(f)
+	tickDone()
+}
+
+func preemptOnReturn(f *trap.Frame) {
 	t := current
 	if !t.Preempt.NeedResched || !started {
 		return

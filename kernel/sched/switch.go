@@ -122,6 +122,7 @@ func enterLazyTLB(m *mm.MM, t *Task) {
 // finishTaskSwitch runs in the task we switched to, on its own stack:
 // drop the mm a kernel thread gave up, reap a task that exited.
 func finishTaskSwitch() {
+	tickDone()
 	if preemptTSC != 0 {
 		SwitchCycles += asm.Rdtsc() - preemptTSC
 		SwitchesMeasured++

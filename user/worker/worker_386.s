@@ -9,7 +9,7 @@
 #define KIND_FOREIGN 1	// report kind: read another task's signature
 #define PRIVATE_WORDS (16*1024)	// 16 pages of 1024 4-byte words
 #define SHARED_WORDS 1024	// 1 page
-#define YIELD_EVERY 16	// rounds between yields (a power of two)
+#define YIELD_EVERY 1	// rounds between yields (a power of two)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL AX, BP               // BP = signature 0x5A5A0000 | id
