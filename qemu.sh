@@ -28,7 +28,7 @@
 #   --dry-run       print the QEMU command line instead of running it
 #
 # Serial (COM1) is on stdio. The kernel leaves through isa-debug-exit:
-#   status 1 = pass, 3 = test failure, 5 = kernel panic;
+#   status 1 = pass, 3 = test failure, 5 = kernel panic, 7 = bad command line;
 #   status 0 = the guest reset (triple fault under -no-reboot): never success.
 set -euo pipefail
 
@@ -65,7 +65,7 @@ while [ $# -gt 0 ]; do
     --replay) [ $# -ge 2 ] || die "--replay needs a file"; rr="rr=replay,rrfile=$2"; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --dry-run) dry=1; shift ;;
-    -h|--help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --) shift; break ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) break ;;
