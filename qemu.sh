@@ -19,7 +19,7 @@
 #   -m MEM          guest RAM (default: 32M)
 #   --icount        instruction-counted time (-icount shift=auto,sleep=off): the
 #                   only mode in which a timer can land inside a one-instruction
-#                   window (../shared/notes/race-window-under-qemu.md)
+#                   window (docs/qemu-and-the-window.md)
 #   --shift N       -icount with a fixed shift N (deterministic without recording)
 #   --record FILE   record the run for replay (implies --icount)
 #   --replay FILE   replay a recorded run (implies --icount)
