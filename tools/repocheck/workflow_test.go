@@ -40,7 +40,8 @@ func TestWorkflowLint(t *testing.T) {
 }
 
 // TestWorkflowRunsTheREADMEsTests checks that the workflow runs the README's
-// test command with the Go release go.mod names.
+// test command with the Go release go.mod names, after installing every
+// package `make deps` would.
 func TestWorkflowRunsTheREADMEsTests(t *testing.T) {
 	root := repoRoot(t)
 	read := func(name string) string {
@@ -50,7 +51,7 @@ func TestWorkflowRunsTheREADMEsTests(t *testing.T) {
 		}
 		return string(b)
 	}
-	wf, readme, mod := read(workflow), read("README.md"), read("go.mod")
+	wf, readme, mod, mk := read(workflow), read("README.md"), read("go.mod"), read("Makefile")
 	if !strings.Contains(readme, "make test ") || !regexp.MustCompile(`(?m)^\s+run: make test$`).MatchString(wf) {
 		t.Errorf("%s does not run `make test`, the README's test command", workflow)
 	}
@@ -60,6 +61,17 @@ func TestWorkflowRunsTheREADMEsTests(t *testing.T) {
 	}
 	if want := "go-version: '" + m[1] + "'"; !strings.Contains(wf, want) {
 		t.Errorf("%s does not set up Go %s (go.mod): want %q", workflow, m[1], want)
+	}
+	// DEBS_NEEDED lists $(if <installed?>,,<package>) for each package.
+	debs := regexp.MustCompile(`,,([a-z0-9][a-z0-9.+-]*)\)`).FindAllStringSubmatch(mk, -1)
+	if len(debs) == 0 {
+		t.Fatal("no packages found in the Makefile's DEBS_NEEDED")
+	}
+	install := regexp.MustCompile(`apt-get install(?:[^\n\\]|\\\n)*`).FindString(wf) // with continuation lines
+	for _, d := range debs {
+		if !regexp.MustCompile(`\s` + regexp.QuoteMeta(d[1]) + `(\s|$)`).MatchString(install) {
+			t.Errorf("%s does not install %s, which make deps installs", workflow, d[1])
+		}
 	}
 }
 
