@@ -27,6 +27,7 @@
 #   --icount        instruction-counted time at the fixed stress shift
 #                   (-icount shift=STRESS_SHIFT,sleep=off): the only mode in which
 #                   a timer can land inside a one-instruction window
+#                   (docs/qemu-and-the-window.md)
 #   --shift N|auto  -icount with shift N (0..10), or QEMU's adaptive shift by name
 #   --record FILE   record the run for replay (implies --icount)
 #   --replay FILE   replay a recorded run (implies --icount)
@@ -35,7 +36,7 @@
 #   --dry-run       print the QEMU command line instead of running it
 #
 # Serial (COM1) is on stdio. The kernel leaves through isa-debug-exit:
-#   status 1 = pass, 3 = test failure, 5 = kernel panic;
+#   status 1 = pass, 3 = test failure, 5 = kernel panic, 7 = bad command line;
 #   status 0 = the guest reset (triple fault under -no-reboot): never success.
 set -euo pipefail
 
@@ -84,7 +85,7 @@ while [ $# -gt 0 ]; do
     --replay) [ $# -ge 2 ] || die "--replay needs a file"; rr="rr=replay,rrfile=$2"; shift 2 ;;
     --gdb) gdb=1; shift ;;
     --dry-run) dry=1; shift ;;
-    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     --) shift; break ;;
     -*) die "unknown option '$1' (try --help)" ;;
     *) break ;;

@@ -57,7 +57,8 @@ func (o *Options) apply(word string, seen *[len(table)]bool) *Error {
 		for k := range table {
 			optionNames[k] = table[k].name
 		}
-		return fail(Error{Problem: UnknownOption, Word: word, Value: value, Valid: optionNames[:]})
+		return fail(Error{Problem: UnknownOption, Word: word, Value: value, Valid: optionNames[:],
+			Suggest: nearest(name, optionNames[:])})
 	}
 	e := &table[i]
 	err := Error{Word: word, Option: e.name, Value: value, Valid: e.names()}
@@ -92,6 +93,7 @@ func (o *Options) apply(word string, seen *[len(table)]bool) *Error {
 			e.set(o, uint64(v))
 		} else {
 			err.Problem = BadValue
+			err.Suggest = nearest(value, e.names())
 		}
 	}
 	seen[i] = true

@@ -10,7 +10,7 @@ import (
 // The local APIC timer (Intel SDM Vol. 3A §11.5.4 "APIC Timer"), used in
 // one-shot mode and re-armed on every tick with a count drawn from a
 // seeded generator, so that ticks land on every instruction of a loop
-// instead of aliasing on one (../shared/notes/race-window-under-qemu.md).
+// instead of aliasing on one (docs/qemu-and-the-window.md).
 
 // Local APIC registers: offsets from the base (SDM Vol. 3A Table 11-1).
 const (
