@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h"
+#include "go_asm.h" // Frame_*, const_msrFSBase, const_tlsBaseOffset (entry_amd64.go), const_intrStackSize (trap.go)
 
 // Interrupt and exception entry for amd64. See doc.go for the shape of it.
 //
@@ -7,9 +7,6 @@
 // Intel SDM Vol. 3A §6.13) and its vector, so all frames look alike.
 #define NOERR(n) PUSHQ $0; PUSHQ $n; JMP alltraps<>(SB)
 #define ERR(n) PUSHQ $n; JMP alltraps<>(SB)
-
-#define INTR_STACK 32768      // len(intrStack)
-#define MSR_FS_BASE 0xC0000100 // Intel SDM Vol. 4 Table 2-2: IA32_FS_BASE
 
 // alltraps saves the rest of the context, runs dispatch on the interrupt
 // stack with the interrupt g, then runs afterTrap (the preemption point) on
@@ -37,10 +34,10 @@ TEXT alltraps<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ Frame_CS(BX), AX
 	ANDQ $3, AX
 	JZ   fsok
-	MOVQ $tlbrace∕kernel∕rt·tls+8(SB), AX
+	MOVQ $tlbrace∕kernel∕rt·tls+const_tlsBaseOffset(SB), AX
 	MOVQ AX, DX
 	SHRQ $32, DX
-	MOVL $MSR_FS_BASE, CX
+	MOVL $const_msrFSBase, CX
 	WRMSR
 fsok:
 
@@ -57,11 +54,11 @@ fsok:
 	MOVQ $intrStack<>(SB), AX
 	CMPQ SP, AX
 	JCS  switch
-	MOVQ $intrStack<>+INTR_STACK(SB), AX
+	MOVQ $intrStack<>+const_intrStackSize(SB), AX
 	CMPQ SP, AX
 	JCS  onstack
 switch:
-	MOVQ $intrStack<>+INTR_STACK(SB), SP
+	MOVQ $intrStack<>+const_intrStackSize(SB), SP
 onstack:
 	PUSHQ SI
 	PUSHQ DI
@@ -106,7 +103,7 @@ onstack:
 	IRETQ
 
 // intrStack is the stack dispatch runs on.
-GLOBL intrStack<>(SB), NOPTR, $INTR_STACK
+GLOBL intrStack<>(SB), NOPTR, $const_intrStackSize
 
 // StubAddr returns the entry stub for vector v, or 0.
 TEXT ·stubAddr(SB), NOSPLIT, $0-16
@@ -120,7 +117,7 @@ TEXT ·stubAddr(SB), NOSPLIT, $0-16
 TEXT ·intrStackBounds(SB), NOSPLIT, $0-16
 	MOVQ $intrStack<>(SB), AX
 	MOVQ AX, lo+0(FP)
-	ADDQ $INTR_STACK, AX
+	ADDQ $const_intrStackSize, AX
 	MOVQ AX, hi+8(FP)
 	RET
 
