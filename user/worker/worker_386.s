@@ -1,14 +1,8 @@
 // worker for 386: see main.go and worker_amd64.s (the same code; the
 // signature lives in BP, the page addresses on the stack).
 #include "textflag.h"
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
-#define SYS_EXIT   1	// exit(code)
-#define SYS_YIELD  4	// yield()
-#define SYS_REPORT 6	// report(kind, addr, value)
-
-#define KIND_FOREIGN 1	// report kind: read another task's signature
-#define PRIVATE_WORDS (16*1024)	// 16 pages of 1024 4-byte words
-#define SHARED_WORDS 1024	// 1 page
 #define YIELD_EVERY 16	// rounds between yields (a power of two)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
@@ -24,25 +18,25 @@ round:
 	// Fill the private pages, then the shared page, with the signature.
 	MOVL BP, AX
 	MOVL 8(SP), DI
-	MOVL $PRIVATE_WORDS, CX
+	MOVL $const_privateWords, CX
 	REP; STOSL                // store AX at DI, CX times
 	MOVL 4(SP), DI
-	MOVL $SHARED_WORDS, CX
+	MOVL $const_sharedWords, CX
 	REP; STOSL
 
 	// Read them all back.
 	MOVL 8(SP), SI
-	MOVL $PRIVATE_WORDS, CX
+	MOVL $const_privateWords, CX
 	CALL ·check(SB)
 	MOVL 4(SP), SI
-	MOVL $SHARED_WORDS, CX
+	MOVL $const_sharedWords, CX
 	CALL ·check(SB)
 
 	// yield() every YIELD_EVERY rounds.
 	INCL 0(SP)
 	TESTL $(YIELD_EVERY-1), 0(SP)
 	JNZ round
-	MOVL $SYS_YIELD, AX
+	MOVL $const_sysYield, AX
 	INT $0x80
 	JMP round
 
@@ -57,13 +51,13 @@ next:
 	JNZ next
 	RET
 foreign:
-	// report(KIND_FOREIGN, address, value read), then exit(2).
+	// report(reportForeign, address, value read), then exit(2).
 	MOVL AX, DX               // value
 	MOVL SI, CX               // address
-	MOVL $KIND_FOREIGN, BX
-	MOVL $SYS_REPORT, AX
+	MOVL $const_reportForeign, BX
+	MOVL $const_sysReport, AX
 	INT $0x80
-	MOVL $SYS_EXIT, AX
+	MOVL $const_sysExit, AX
 	MOVL $2, BX
 	INT $0x80
 	JMP foreign               // exit does not return

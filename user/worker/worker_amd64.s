@@ -2,14 +2,8 @@
 // across a system call (int $0x80: number in AX, arguments in BX, CX, DX,
 // SI, result in AX).
 #include "textflag.h"
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
-#define SYS_EXIT   1	// exit(code)
-#define SYS_YIELD  4	// yield()
-#define SYS_REPORT 6	// report(kind, addr, value)
-
-#define KIND_FOREIGN 1	// report kind: read another task's signature
-#define PRIVATE_WORDS (16*1024)	// 16 pages of 1024 4-byte words
-#define SHARED_WORDS 1024	// 1 page
 #define YIELD_EVERY 16	// rounds between yields (a power of two)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
@@ -25,18 +19,18 @@ round:
 	// Fill the private pages, then the shared page, with the signature.
 	MOVL R12, AX
 	MOVQ R13, DI
-	MOVQ $PRIVATE_WORDS, CX
+	MOVQ $const_privateWords, CX
 	REP; STOSL                // store AX at DI, CX times
 	MOVQ R14, DI
-	MOVQ $SHARED_WORDS, CX
+	MOVQ $const_sharedWords, CX
 	REP; STOSL
 
 	// Read them all back.
 	MOVQ R13, SI
-	MOVQ $PRIVATE_WORDS, CX
+	MOVQ $const_privateWords, CX
 	CALL ·check(SB)
 	MOVQ R14, SI
-	MOVQ $SHARED_WORDS, CX
+	MOVQ $const_sharedWords, CX
 	CALL ·check(SB)
 
 	// yield() every YIELD_EVERY rounds, so other workers run (and the
@@ -44,7 +38,7 @@ round:
 	INCQ R15
 	TESTQ $(YIELD_EVERY-1), R15
 	JNZ round
-	MOVQ $SYS_YIELD, AX
+	MOVQ $const_sysYield, AX
 	INT $0x80
 	JMP round
 
@@ -59,13 +53,13 @@ next:
 	JNZ next
 	RET
 foreign:
-	// report(KIND_FOREIGN, address, value read), then exit(2).
+	// report(reportForeign, address, value read), then exit(2).
 	MOVL AX, DX               // value (zero-extended)
 	MOVQ SI, CX               // address
-	MOVQ $KIND_FOREIGN, BX
-	MOVQ $SYS_REPORT, AX
+	MOVQ $const_reportForeign, BX
+	MOVQ $const_sysReport, AX
 	INT $0x80
-	MOVQ $SYS_EXIT, AX
+	MOVQ $const_sysExit, AX
 	MOVQ $2, BX
 	INT $0x80
 	JMP foreign               // exit does not return
