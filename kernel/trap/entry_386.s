@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h" // const_kernelDS, const_tlsSel (entry_386.go), const_intrStackSize (trap.go)
+#include "go_asm.h" // Frame_*, const_kernelDS, const_tlsSel (entry_386.go), const_intrStackSize (trap.go), const_numVectors
 
 // Interrupt and exception entry for 386. See doc.go for the shape of it.
 //
@@ -72,7 +72,7 @@ onstack:
 	POPL ES
 	POPL DS
 	POPAL
-	ADDL $8, SP              // vector, error code
+	ADDL $(Frame_IP-Frame_Vector), SP // vector, error code
 	IRETL
 
 // intrStack is the stack dispatch runs on.
@@ -238,11 +238,11 @@ TEXT vec46<>(SB), NOSPLIT, $0-0
 TEXT vec47<>(SB), NOSPLIT, $0-0
 	NOERR(47)
 
-TEXT vec128<>(SB), NOSPLIT, $0-0
-	NOERR(128)
+TEXT vecSyscall<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSyscall)
 
-TEXT vec255<>(SB), NOSPLIT, $0-0
-	NOERR(255)
+TEXT vecSpurious<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSpurious)
 
 
 // vectorTable[v] is the address of the stub for vector v (0 = no stub).
@@ -294,6 +294,6 @@ DATA vectorTable<>+176(SB)/4, $vec44<>(SB)
 DATA vectorTable<>+180(SB)/4, $vec45<>(SB)
 DATA vectorTable<>+184(SB)/4, $vec46<>(SB)
 DATA vectorTable<>+188(SB)/4, $vec47<>(SB)
-DATA vectorTable<>+512(SB)/4, $vec128<>(SB)
-DATA vectorTable<>+1020(SB)/4, $vec255<>(SB)
-GLOBL vectorTable<>(SB), RODATA, $1024
+DATA vectorTable<>+(const_VecSyscall*4)(SB)/4, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecSpurious*4)(SB)/4, $vecSpurious<>(SB)
+GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*4)

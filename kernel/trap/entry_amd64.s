@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h" // Frame_*, const_msrFSBase, const_tlsBaseOffset (entry_amd64.go), const_intrStackSize (trap.go)
+#include "go_asm.h" // Frame_*, const_msrFSBase, const_tlsBaseOffset (entry_amd64.go), const_intrStackSize (trap.go), const_numVectors
 
 // Interrupt and exception entry for amd64. See doc.go for the shape of it.
 //
@@ -99,7 +99,7 @@ onstack:
 	POPQ DX
 	POPQ CX
 	POPQ AX
-	ADDQ $16, SP             // vector, error code
+	ADDQ $(Frame_IP-Frame_Vector), SP // vector, error code
 	IRETQ
 
 // intrStack is the stack dispatch runs on.
@@ -265,11 +265,11 @@ TEXT vec46<>(SB), NOSPLIT, $0-0
 TEXT vec47<>(SB), NOSPLIT, $0-0
 	NOERR(47)
 
-TEXT vec128<>(SB), NOSPLIT, $0-0
-	NOERR(128)
+TEXT vecSyscall<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSyscall)
 
-TEXT vec255<>(SB), NOSPLIT, $0-0
-	NOERR(255)
+TEXT vecSpurious<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSpurious)
 
 
 // vectorTable[v] is the address of the stub for vector v (0 = no stub).
@@ -321,6 +321,6 @@ DATA vectorTable<>+352(SB)/8, $vec44<>(SB)
 DATA vectorTable<>+360(SB)/8, $vec45<>(SB)
 DATA vectorTable<>+368(SB)/8, $vec46<>(SB)
 DATA vectorTable<>+376(SB)/8, $vec47<>(SB)
-DATA vectorTable<>+1024(SB)/8, $vec128<>(SB)
-DATA vectorTable<>+2040(SB)/8, $vec255<>(SB)
-GLOBL vectorTable<>(SB), RODATA, $2048
+DATA vectorTable<>+(const_VecSyscall*8)(SB)/8, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecSpurious*8)(SB)/8, $vecSpurious<>(SB)
+GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*8)

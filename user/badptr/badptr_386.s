@@ -31,14 +31,14 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 done:
 	MOVL $const_sysExit, AX         // exit(0)
 	MOVL $0, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP done                        // exit does not return
 
 // try calls write(BX, CX) and prints "<label><result>\n", where SI points
 // at the label (a Go string: data pointer, length). Clobbers AX-DX, SI, DI.
 TEXT ·try(SB), NOSPLIT|NOFRAME, $0
 	MOVL $const_sysWrite, AX
-	INT $0x80
+	INT $const_syscallVector
 	MOVL AX, DX                     // DX = the result
 
 	MOVL 4(SI), CX                  // copy the label to the buffer
@@ -61,7 +61,7 @@ positive:
 	MOVL BP, BX
 	MOVL DI, CX
 	SUBL BP, CX
-	INT $0x80
+	INT $const_syscallVector
 	RET
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

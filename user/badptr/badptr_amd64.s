@@ -32,14 +32,14 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 done:
 	MOVQ $const_sysExit, AX         // exit(0)
 	MOVQ $0, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP done                        // exit does not return
 
 // try calls write(BX, CX) and prints "<label><result>\n", where R14 points
 // at the label (a Go string: data pointer, length). Clobbers AX-DX, SI, DI, R15.
 TEXT ·try(SB), NOSPLIT|NOFRAME, $0
 	MOVQ $const_sysWrite, AX
-	INT $0x80
+	INT $const_syscallVector
 	MOVQ AX, R15                    // R15 = the result
 
 	MOVQ 0(R14), SI                 // copy the label to the buffer
@@ -62,7 +62,7 @@ positive:
 	MOVQ R13, BX
 	MOVQ DI, CX
 	SUBQ R13, CX
-	INT $0x80
+	INT $const_syscallVector
 	RET
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

@@ -16,9 +16,10 @@ import "tlbrace/kernel/user/abi"
 // The kernel interface the assembly uses (as const_NAME from go_asm.h),
 // from the one definition in kernel/user/abi.
 const (
-	sysExit     = abi.SysExit                     // exit(code)
-	sysWrite    = abi.SysWrite                    // write(buf, len) -> len or -errno
-	privateSize = abi.PrivatePages * abi.PageSize // the private VMA (nothing mapped after it)
+	syscallVector = abi.SyscallVector               // int $0x80
+	sysExit       = abi.SysExit                     // exit(code)
+	sysWrite      = abi.SysWrite                    // write(buf, len) -> len or -errno
+	privateSize   = abi.PrivatePages * abi.PageSize // the private VMA (nothing mapped after it)
 )
 
 // start is the entry point: AX = task id, BX = private data address,

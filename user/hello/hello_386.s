@@ -23,11 +23,11 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL DI, CX
 	SUBL BX, CX
 	MOVL $const_sysWrite, AX
-	INT $0x80
+	INT $const_syscallVector
 
 	// getpid() must return the id the kernel passed in AX; else exit(1).
 	MOVL $const_sysGetpid, AX
-	INT $0x80
+	INT $const_syscallVector
 	CMPL AX, BP
 	JNE fail
 
@@ -35,18 +35,18 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL $3, SI
 again:
 	MOVL $const_sysYield, AX
-	INT $0x80
+	INT $const_syscallVector
 	DECL SI
 	JNZ again
 
 	// exit(0)
 	MOVL $const_sysExit, AX
 	MOVL $0, BX
-	INT $0x80
+	INT $const_syscallVector
 fail:
 	MOVL $const_sysExit, AX   // exit(1)
 	MOVL $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail                  // exit does not return
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

@@ -24,11 +24,11 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ R13, BX
 	MOVQ DI, CX
 	SUBQ R13, CX
-	INT $0x80
+	INT $const_syscallVector
 
 	// getpid() must return the id the kernel passed in AX; else exit(1).
 	MOVQ $const_sysGetpid, AX
-	INT $0x80
+	INT $const_syscallVector
 	CMPQ AX, R12
 	JNE fail
 
@@ -36,18 +36,18 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ $3, R14
 again:
 	MOVQ $const_sysYield, AX
-	INT $0x80
+	INT $const_syscallVector
 	DECQ R14
 	JNZ again
 
 	// exit(0)
 	MOVQ $const_sysExit, AX
 	MOVQ $0, BX
-	INT $0x80
+	INT $const_syscallVector
 fail:
 	MOVQ $const_sysExit, AX   // exit(1)
 	MOVQ $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail                  // exit does not return
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

@@ -9,7 +9,7 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL $const_sysWrite, AX  // write(before)
 	MOVL ·before(SB), BX
 	MOVL ·before+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	MOVL $KERNEL_ADDR, BX
 	MOVL (BX), DX             // a user-mode read of a supervisor page: #PF
@@ -17,9 +17,9 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL $const_sysWrite, AX  // write(after): only if the read did not fault
 	MOVL ·after(SB), BX
 	MOVL ·after+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
 	MOVL $const_sysExit, AX   // exit(1)
 	MOVL $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

@@ -9,7 +9,7 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ $const_sysWrite, AX  // write(before)
 	MOVQ ·before(SB), BX
 	MOVQ ·before+8(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	MOVQ $KERNEL_ADDR, BX
 	MOVQ (BX), DX             // a user-mode read of a supervisor page: #PF
@@ -17,9 +17,9 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ $const_sysWrite, AX  // write(after): only if the read did not fault
 	MOVQ ·after(SB), BX
 	MOVQ ·after+8(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
 	MOVQ $const_sysExit, AX   // exit(1)
 	MOVQ $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

@@ -10,8 +10,9 @@ import "tlbrace/kernel/user/abi"
 // The kernel interface the assembly uses (as const_NAME from go_asm.h),
 // from the one definition in kernel/user/abi.
 const (
-	sysExit  = abi.SysExit  // exit(code)
-	sysWrite = abi.SysWrite // write(buf, len)
+	syscallVector = abi.SyscallVector // int $0x80
+	sysExit       = abi.SysExit       // exit(code)
+	sysWrite      = abi.SysWrite      // write(buf, len)
 )
 
 // start is the entry point: AX = task id, BX = private data address,

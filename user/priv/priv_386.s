@@ -7,16 +7,16 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL $const_sysWrite, AX  // write(before)
 	MOVL ·before(SB), BX
 	MOVL ·before+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	CLI                       // privileged (CPL 3 > IOPL 0): #GP, Intel SDM vol. 2A "CLI"
 
 	MOVL $const_sysWrite, AX  // write(after): only if the CLI did not fault
 	MOVL ·after(SB), BX
 	MOVL ·after+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
 	MOVL $const_sysExit, AX   // exit(1)
 	MOVL $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

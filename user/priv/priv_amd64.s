@@ -7,16 +7,16 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ $const_sysWrite, AX  // write(before)
 	MOVQ ·before(SB), BX
 	MOVQ ·before+8(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	CLI                       // privileged (CPL 3 > IOPL 0): #GP, Intel SDM vol. 2A "CLI"
 
 	MOVQ $const_sysWrite, AX  // write(after): only if the CLI did not fault
 	MOVQ ·after(SB), BX
 	MOVQ ·after+8(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
 	MOVQ $const_sysExit, AX   // exit(1)
 	MOVQ $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

@@ -16,6 +16,7 @@ import "tlbrace/kernel/user/abi"
 // The kernel interface the assembly uses (as const_NAME from go_asm.h),
 // from the one definition in kernel/user/abi.
 const (
+	syscallVector = abi.SyscallVector                   // int $0x80
 	sysExit       = abi.SysExit                         // exit(code)
 	sysYield      = abi.SysYield                        // yield()
 	sysReport     = abi.SysReport                       // report(kind, addr, value)

@@ -37,7 +37,7 @@ round:
 	TESTL $(YIELD_EVERY-1), 0(SP)
 	JNZ round
 	MOVL $const_sysYield, AX
-	INT $0x80
+	INT $const_syscallVector
 	JMP round
 
 // check compares CX words at SI with BP (the signature).
@@ -56,8 +56,8 @@ foreign:
 	MOVL SI, CX               // address
 	MOVL $const_reportForeign, BX
 	MOVL $const_sysReport, AX
-	INT $0x80
+	INT $const_syscallVector
 	MOVL $const_sysExit, AX
 	MOVL $2, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP foreign               // exit does not return

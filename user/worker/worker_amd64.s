@@ -39,7 +39,7 @@ round:
 	TESTQ $(YIELD_EVERY-1), R15
 	JNZ round
 	MOVQ $const_sysYield, AX
-	INT $0x80
+	INT $const_syscallVector
 	JMP round
 
 // check compares CX words at SI with R12 (the signature).
@@ -58,8 +58,8 @@ foreign:
 	MOVQ SI, CX               // address
 	MOVQ $const_reportForeign, BX
 	MOVQ $const_sysReport, AX
-	INT $0x80
+	INT $const_syscallVector
 	MOVQ $const_sysExit, AX
 	MOVQ $2, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP foreign               // exit does not return

@@ -10,6 +10,8 @@ package abi
 // System calls: `int $0x80`, number in AX, arguments in BX, CX, DX, SI,
 // result in AX; negative results are errors (Linux's errno values).
 const (
+	SyscallVector = 0x80 // the interrupt vector of `int $0x80`, as on i386 Linux
+
 	SysExit    = 1 // exit(code)
 	SysWrite   = 2 // write(buf, len) -> bytes written, to the console
 	SysGetpid  = 3 // getpid() -> task id
