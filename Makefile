@@ -39,7 +39,7 @@ build-all:
 
 $(KERNEL): FORCE
 	@mkdir -p $(BUILD)
-	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -o $@ -ldflags '$(LDFLAGS_$(ARCH))' ./boot
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -o $@ -ldflags '$(LDFLAGS_$(ARCH))' ./boot
 	$(GO) run ./tools/mbpatch $@
 
 # make qemu: the demo workload unless CMDLINE says otherwise.
