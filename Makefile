@@ -37,10 +37,22 @@ build: deps-go $(KERNEL) initrd
 build-all:
 	@for a in $(ARCHES); do $(MAKE) --no-print-directory build ARCH=$$a || exit 1; done
 
+# The kernel is linked and patched under a temporary name of its own
+# beside the target, then renamed over it: rename(2) is atomic, so a QEMU
+# booting build/ARCH/kernel.elf, or a test reading it, sees the old file
+# or the new one, whole and patched, never one being written. Builds run
+# concurrently (go test runs packages in parallel, and several of them
+# call `make build`); each writes only its own temporary file (named by
+# the recipe shell's pid), so they cannot corrupt each other and need no
+# lock: the last rename wins, and with -trimpath every build of the same
+# tree writes the same bytes. mkinitrd and mkimage do the same.
 $(KERNEL): FORCE
 	@mkdir -p $(BUILD)
-	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -o $@ -ldflags '$(LDFLAGS_$(ARCH))' ./boot
-	$(GO) run ./tools/mbpatch $@
+	@set -e; tmp=$@.$$$$.tmp; trap 'rm -f "$$tmp"' EXIT; \
+	$(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,echo) "$(GO) build -trimpath -o $$tmp ./boot && mbpatch $$tmp && mv $$tmp $@"; \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -o "$$tmp" -ldflags '$(LDFLAGS_$(ARCH))' ./boot; \
+	$(GO) run ./tools/mbpatch "$$tmp"; \
+	mv -f "$$tmp" $@
 
 # make qemu: the demo workload unless CMDLINE says otherwise.
 CMDLINE ?= workload=demo

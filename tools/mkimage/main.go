@@ -88,15 +88,22 @@ func run(args []string, log io.Writer) error {
 		return err
 	}
 
-	// Build beside the target, then rename: a reader never sees half an image.
-	part := *out + ".part"
-	os.Remove(part)
+	// Build in a directory of this run's own beside the target, then
+	// rename: a reader (QEMU booting the image) never sees half an image,
+	// and two runs at once cannot write into each other's.
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	partDir, err := os.MkdirTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*.part")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(partDir)
+	part := filepath.Join(partDir, filepath.Base(*out))
 	if err := writeDisk(part, files); err != nil {
-		os.Remove(part)
 		return err
 	}
 	if err := addBootCode(part, bootImg, core); err != nil {
-		os.Remove(part)
 		return err
 	}
 	if err := os.Rename(part, *out); err != nil {
