@@ -41,7 +41,7 @@ func run(args []string, log io.Writer) error {
 	out := fl.String("o", "build/tlbrace.img", "image to write")
 	build := fl.String("build", "build", "directory holding ARCH/kernel.elf and ARCH/initrd.cpio")
 	grubDir := fl.String("grub-dir", defaultGrubDir, "GRUB's i386-pc files (boot.img, modules)")
-	def := fl.String("default", "0", "menu entry booted after the timeout: index or id ("+ids()+")")
+	def := fl.String("default", defaultEntry, "menu entry booted after the timeout: index or id ("+ids()+")")
 	timeout := fl.Int("timeout", 3, "seconds the menu waits")
 	serialMenu := fl.Bool("serial-menu", false, "also show GRUB's menu on COM1 (interactive use; tests leave it off)")
 	installDeps := fl.Bool("install-deps", false, "as root, apt-get install "+strings.Join(grubDebs, " ")+" if missing")
