@@ -78,9 +78,11 @@ bench: deps build-all
 # For kernel code the unsafeptr analyzer is off, a documented false
 # positive: it flags every uintptr -> unsafe.Pointer conversion because a
 # garbage collector may move or free the object such a uintptr came from.
-# The kernel has no collector, and what it converts are physical memory,
-# MMIO registers (the local APIC), page-table frames, stack words and
-# code bytes: addresses no Go allocator owns. Every other analyzer runs.
+# The kernel has no collector, and what it converts are addresses no Go
+# allocator owns: physical memory (identity-mapped: page-table frames, the
+# initramfs), MMIO registers (the local APIC), stack words, code bytes,
+# and in kernel tests addresses read through the MMU on purpose. Every
+# other analyzer runs.
 VET_KERNEL := ./asm/... ./boot/... ./kernel/... ./user/...
 vet: deps-go
 	$(GO) vet ./tools/... ./tests/...
