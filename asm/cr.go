@@ -23,5 +23,10 @@ func ReadCR4() uintptr
 // WriteCR4 loads CR4 (MOV to CR4); toggling CR4.PGE flushes global TLB entries too.
 func WriteCR4(v uintptr)
 
+// CR4PGE is CR4.PGE, page global enable (Intel SDM Vol. 3A §2.5): global
+// TLB entries survive CR3 writes, and clearing the bit flushes them.
+// FlushTLBGlobalRaw (tlb_*.s) clears it as const_CR4PGE from go_asm.h.
+const CR4PGE = 1 << 7
+
 // Invlpg invalidates the TLB entry for one linear address (INVLPG).
 func Invlpg(va uintptr)

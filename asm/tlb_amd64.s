@@ -1,10 +1,11 @@
 #include "textflag.h"
+#include "go_asm.h"
 
 // Byte offsets of the window instructions, checked by the kernel test
 // asm.flush_windows (which decodes the bytes) — change them together.
 #define LOCAL_READ   0  // MOVQ CR3, AX   (0f 20 d8)
 #define LOCAL_WRITE  3  // MOVQ AX, CR3   (0f 22 d8)
-#define GLOBAL_READ  18 // after MOVQ cr4+0(FP), CX (5 bytes); MOVQ CX, DX (3); ANDQ $~0x80, DX (7); MOVQ DX, CR4 (3)
+#define GLOBAL_READ  18 // after MOVQ cr4+0(FP), CX (5 bytes); MOVQ CX, DX (3); ANDQ $~const_CR4PGE, DX (7); MOVQ DX, CR4 (3)
 #define GLOBAL_WRITE 21
 
 TEXT ·FlushTLBRaw(SB), NOSPLIT|NOFRAME, $0-0
@@ -12,12 +13,12 @@ TEXT ·FlushTLBRaw(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ AX, CR3 // the race: preempted right before this, AX is stale
 	RET
 
-// CR4.PGE is bit 7 (Intel SDM Vol. 3A §2.5); clearing it flushes global
-// entries, the CR3 write flushes the rest.
+// Clearing CR4.PGE (asm.CR4PGE) flushes global entries, the CR3 write
+// flushes the rest.
 TEXT ·FlushTLBGlobalRaw(SB), NOSPLIT|NOFRAME, $0-8
 	MOVQ cr4+0(FP), CX
 	MOVQ CX, DX
-	ANDQ $~0x80, DX
+	ANDQ $~const_CR4PGE, DX
 	MOVQ DX, CR4
 	MOVQ CR3, AX
 	MOVQ AX, CR3 // the same window as in FlushTLBRaw

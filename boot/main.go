@@ -16,6 +16,15 @@ import (
 	"tlbrace/kernel/rt"
 )
 
+// Constants rt0_*.s reads from go_asm.h (const_NAME). Assembly can name
+// only its own package's constants, so kernel/rt's are restated here,
+// derived from the one definition.
+const (
+	bootStackSize = rt.BootStackSize // rt0 starts on rt.bootStack's top
+	msrFSBase     = rt.MSRFSBase     // amd64: FS base = &rt.tls[1]
+	tlsBaseOffset = rt.TLSBaseOffset
+)
+
 // rt0 is the Multiboot entry point (boot/rt0_*.s).
 func rt0()
 

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "go_asm.h" // const_bootStackSize (main.go)
 
 // Multiboot entry for 386. The Multiboot header itself is the payload of the
 // ELF build-id note (the Makefile's -B flag), which the linker places in the
@@ -12,11 +13,10 @@
 #define CR0_MP         0x2   // monitor coprocessor
 #define CR4_OSFXSR     0x200 // SDM Vol. 3A §13.1.3: FXSAVE/FXRSTOR and SSE enabled
 #define CR4_OSXMMEXCPT 0x400 // SSE exceptions reported as #XM
-#define BOOT_STACK     65536 // rt.BootStackSize
 
 TEXT ·rt0(SB), NOSPLIT, $0
 	CLI
-	MOVL $tlbrace∕kernel∕rt·bootStack+BOOT_STACK(SB), SP
+	MOVL $tlbrace∕kernel∕rt·bootStack+const_bootStackSize(SB), SP
 
 	// Compiled Go uses SSE for floats and for copying and zeroing memory:
 	// turn it on before the first Go instruction runs.

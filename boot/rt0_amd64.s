@@ -1,13 +1,11 @@
 #include "textflag.h"
+#include "go_asm.h" // const_bootStackSize, const_msrFSBase, const_tlsBaseOffset (main.go)
 
 // Go-side entry for amd64. The Multiboot header and the 32→64-bit
 // trampoline live in trampoline_amd64.syso (source: trampoline/multiboot64.S),
 // which the linker places first in .text. The trampoline enters long mode
 // with the first 4 GiB identity-mapped, SSE on, and jumps here (the ELF
 // entry point) with EAX = Multiboot magic, EBX = boot information address.
-
-#define BOOT_STACK  65536      // rt.BootStackSize
-#define MSR_FS_BASE 0xC0000100 // Intel SDM Vol. 4 Table 2-2: IA32_FS_BASE
 
 TEXT ·rt0(SB), NOSPLIT|NOFRAME, $0
 	CLI
@@ -17,14 +15,14 @@ TEXT ·rt0(SB), NOSPLIT|NOFRAME, $0
 	LEAQ multiboot64_header(SB), R8
 	MOVL AX, R12             // magic (MOVL zero-extends)
 	MOVL BX, R13             // boot information
-	MOVQ $tlbrace∕kernel∕rt·bootStack+BOOT_STACK(SB), SP
+	MOVQ $tlbrace∕kernel∕rt·bootStack+const_bootStackSize(SB), SP
 
 	// Compiled Go finds g at FS:-8 (ABI0 wrappers load R14 from there):
 	// FS base = &rt.tls[1], so FS:-8 is rt.tls[0], which holds &rt.g0.
-	MOVQ $tlbrace∕kernel∕rt·tls+8(SB), AX
+	MOVQ $tlbrace∕kernel∕rt·tls+const_tlsBaseOffset(SB), AX
 	MOVQ AX, DX
 	SHRQ $32, DX
-	MOVL $MSR_FS_BASE, CX
+	MOVL $const_msrFSBase, CX
 	WRMSR
 	MOVQ $tlbrace∕kernel∕rt·g0(SB), AX
 	MOVQ AX, tlbrace∕kernel∕rt·tls(SB)

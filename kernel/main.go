@@ -131,9 +131,12 @@ func readBootInfo(magic, info uintptr) {
 	var cerr *cmdline.Error
 	Opts, cerr = cmdline.Parse(Boot.Cmdline)
 	if cerr != nil {
+		// The error, the usage, and the error again: twenty lines of
+		// usage would otherwise scroll it out of sight.
 		n := cerr.Message(buf[:])
 		console.Printf("%s\n", buf[:n])
 		printUsage()
+		console.Printf("%s\n", buf[:n])
 		rt.Exit(rt.ExitBadConfig)
 	}
 }

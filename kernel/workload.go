@@ -50,7 +50,7 @@ func runWorkload() {
 	case cmdline.WorkloadStress:
 		ok := stress.Run(stress.Config{
 			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
-			Seconds: Opts.Duration, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
+			Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
 			Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 		}, program("bin/worker"))
 		if !ok {
@@ -109,7 +109,7 @@ func monitorStress(v mm.Variant, seconds uint64) {
 	booted := mm.Selected
 	mm.Selected = v
 	ok := stress.Run(stress.Config{
-		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
+		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Hang: 5, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 	}, program("bin/worker"))
 	mm.Selected = booted
 	if ok {

@@ -9,13 +9,16 @@ import (
 )
 
 // TestBadCommandLine checks that a malformed command line stops boot with
-// a message naming the offending word and listing what is valid.
+// a message naming the offending word and listing what is valid, printed
+// before the usage and again as the last line (so it does not scroll away),
+// with the nearest valid spelling of a misspelled name or value.
 func TestBadCommandLine(t *testing.T) {
 	cases := []struct {
 		word string
-		want []string
+		want []string // in the last line
 	}{
-		{"fluhs=racy", []string{`unknown option "fluhs=racy"`, "flush=", "seed="}},
+		{"fluhs=racy", []string{`unknown option "fluhs=racy"`, "flush=", "seed=", "did you mean flush=?"}},
+		{"flush=rasy", []string{`"rasy"`, "flush=", "fixed", "racy", "did you mean flush=racy?"}},
 		{"flush=fast", []string{`"fast"`, "flush=", "fixed", "racy"}},
 		{"hz=5", []string{"hz=", "10..100000"}},
 	}
@@ -29,14 +32,46 @@ func TestBadCommandLine(t *testing.T) {
 				if r.ReadyAt >= 0 {
 					t.Errorf("kernel reached ready despite %q", c.word)
 				}
+				last := lastBeforeExit(r)
+				if !strings.HasPrefix(last, "cmdline: ") {
+					t.Fatalf("last line before EXIT is %q, want the error\n%s", last, tail(r.Text(), 30))
+				}
 				for _, w := range c.want {
-					if !r.Contains(w) {
-						t.Errorf("output lacks %q\n%s", w, tail(r.Text(), 30))
+					if !strings.Contains(last, w) {
+						t.Errorf("last line lacks %q: %s", w, last)
 					}
+				}
+				if strings.Contains(c.word, "fast") && strings.Contains(last, "did you mean") {
+					t.Errorf("a suggestion for a value far from every valid one: %s", last)
+				}
+				// The same line came first too, above the usage.
+				first, usage := lineIndex(r, "cmdline: "), lineIndex(r, "usage: ")
+				if first < 0 || usage < first || r.Lines[first].Text != last {
+					t.Errorf("want the error line, the usage, the error line again\n%s", tail(r.Text(), 30))
 				}
 			})
 		}
 	})
+}
+
+// lineIndex returns the index of the first line starting with prefix, or -1.
+func lineIndex(r *qemu.Result, prefix string) int {
+	for i, l := range r.Lines {
+		if strings.HasPrefix(l.Text, prefix) {
+			return i
+		}
+	}
+	return -1
+}
+
+// lastBeforeExit returns the last serial line before the kernel's EXIT line.
+func lastBeforeExit(r *qemu.Result) string {
+	for i := len(r.Lines) - 1; i > 0; i-- {
+		if strings.HasPrefix(r.Lines[i].Text, "EXIT ") {
+			return r.Lines[i-1].Text
+		}
+	}
+	return ""
 }
 
 // TestReadyLineNamesFlushVariant checks the banner states which flush is active.

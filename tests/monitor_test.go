@@ -40,3 +40,34 @@ func TestMonitor(t *testing.T) {
 		}
 	})
 }
+
+// TestMakeQemuStatus checks that `make qemu` maps QEMU's statuses for a
+// person at the console: a session ended with `exit` at the monitor (QEMU
+// status 1, the kernel's pass) is a success for make, and a rejected
+// command line (status 7) fails with a line naming it.
+func TestMakeQemuStatus(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		// -o build: the kernels are built already (make test builds them
+		// first, TestMonitor rebuilds them); rebuilding here would rewrite
+		// a kernel.elf that parallel tests are booting.
+		run := func(cmdline, input string) (string, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, "make", "-s", "-C", "..", "-o", "build", "qemu", "ARCH="+arch, "CMDLINE="+cmdline)
+			cmd.Stdin = strings.NewReader(input)
+			out, err := cmd.CombinedOutput()
+			return string(out), err
+		}
+		out, err := run("workload=monitor", "exit\n")
+		if err != nil || !strings.Contains(out, "EXIT 0") {
+			t.Errorf("make qemu, then exit at the monitor: %v, want success\n%s", err, tail(out, 20))
+		}
+		out, err = run("fluhs=racy", "")
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 {
+			t.Errorf("make qemu with a bad command line: %v, want failure\n%s", err, tail(out, 20))
+		}
+		if want := "make qemu: the kernel rejected its command line (QEMU status 7)"; !strings.Contains(out, want) {
+			t.Errorf("make qemu with a bad command line: output lacks %q\n%s", want, tail(out, 20))
+		}
+	})
+}

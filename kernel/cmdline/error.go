@@ -23,6 +23,10 @@ type Error struct {
 	Value    string   // the text after '=' ("" if none)
 	Valid    []string // UnknownOption: all option names; enum and bool options: their values
 	Min, Max uint64   // kindUint options: the allowed range
+	// Suggest is the valid spelling nearest to a misspelled word, "" if
+	// none is near: an option name (UnknownOption) or a value of an enum
+	// or bool option (BadValue).
+	Suggest string
 }
 
 // lastError is where Parse builds its *Error: there is no heap to allocate
@@ -39,8 +43,24 @@ func fail(e Error) *Error {
 }
 
 // Message writes a one-line description of the error into buf, without a
-// newline, and returns its length. It is cut off if buf is too short.
+// newline, and returns its length. It is cut off if buf is too short. A
+// suggestion comes last ("...; did you mean flush=?"), where the eye lands.
 func (e *Error) Message(buf []byte) int {
+	n := e.describe(buf)
+	if e.Suggest == "" {
+		return n
+	}
+	switch k := lookup(e.Suggest); {
+	case e.Problem == UnknownOption && k >= 0 && table[k].kind == kindBool:
+		return n + console.Format(buf[n:], "; did you mean %s?", e.Suggest)
+	case e.Problem == UnknownOption:
+		return n + console.Format(buf[n:], "; did you mean %s=?", e.Suggest)
+	}
+	return n + console.Format(buf[n:], "; did you mean %s=%s?", e.Option, e.Suggest)
+}
+
+// describe writes the message without the suggestion.
+func (e *Error) describe(buf []byte) int {
 	i := lookup(e.Option)
 	switch {
 	case e.Problem == UnknownOption:

@@ -9,7 +9,7 @@ import "math/bits"
 // command passes only the arguments, so a first word that is an option
 // (it has an '=' or names a known option) is kept. The rest are options
 // separated by spaces. It returns the options with defaults for those not
-// given and, on failure, a description of the first bad word (the options
+// given (some depend on the workload: workload_defaults.go) and, on failure, a description of the first bad word (the options
 // then hold what was read before it). The *Error points at package storage
 // that the next Parse call overwrites.
 func Parse(s string) (Options, *Error) {
@@ -25,6 +25,7 @@ func Parse(s string) (Options, *Error) {
 		var word string
 		word, s = nextWord(s)
 		if word == "" {
+			o.applyWorkloadDefaults(&seen)
 			return o, nil
 		}
 		if err := o.apply(word, &seen); err != nil {
@@ -56,7 +57,8 @@ func (o *Options) apply(word string, seen *[len(table)]bool) *Error {
 		for k := range table {
 			optionNames[k] = table[k].name
 		}
-		return fail(Error{Problem: UnknownOption, Word: word, Value: value, Valid: optionNames[:]})
+		return fail(Error{Problem: UnknownOption, Word: word, Value: value, Valid: optionNames[:],
+			Suggest: nearest(name, optionNames[:])})
 	}
 	e := &table[i]
 	err := Error{Word: word, Option: e.name, Value: value, Valid: e.names()}
@@ -91,6 +93,7 @@ func (o *Options) apply(word string, seen *[len(table)]bool) *Error {
 			e.set(o, uint64(v))
 		} else {
 			err.Problem = BadValue
+			err.Suggest = nearest(value, e.names())
 		}
 	}
 	seen[i] = true

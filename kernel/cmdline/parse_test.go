@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Explore: 6}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6}
 }
 
 func TestDefaults(t *testing.T) {
@@ -44,7 +44,9 @@ func TestParse(t *testing.T) {
 		{"sched=shuffle", func(o *Options) { o.Sched = SchedShuffle }},
 		{"workload=monitor", func(o *Options) { o.Workload = WorkloadMonitor }},
 		{"workload=demo", func(o *Options) { o.Workload = WorkloadDemo }},
-		{"workload=stress", func(o *Options) { o.Workload = WorkloadStress }},
+		{"workload=stress", func(o *Options) {
+			o.Workload, o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads = WorkloadStress, 10000, SchedShuffle, 4, 2, 4 // the workload's own defaults
+		}},
 		{"fault=nil", func(o *Options) { o.Fault = FaultNil }},
 		{"fault=bounds", func(o *Options) { o.Fault = FaultBounds }},
 		{"fault=stackoverflow", func(o *Options) { o.Fault = FaultStackOverflow }},
@@ -76,16 +78,28 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn explore= schedule= bench="
+	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench="
 	tests := []struct {
 		cmdline string
 		want    Error
 		message string
 	}{
-		{"fluhs=racy", Error{Problem: UnknownOption, Word: "fluhs=racy", Value: "racy"},
-			`cmdline: unknown option "fluhs=racy"; valid options: ` + allOptions},
-		{"quiet Quiet", Error{Problem: UnknownOption, Word: "Quiet"},
-			`cmdline: unknown option "Quiet"; valid options: ` + allOptions},
+		{"fluhs=racy", Error{Problem: UnknownOption, Word: "fluhs=racy", Value: "racy", Suggest: "flush"},
+			`cmdline: unknown option "fluhs=racy"; valid options: ` + allOptions + `; did you mean flush=?`},
+		{"quiet Quiet", Error{Problem: UnknownOption, Word: "Quiet", Suggest: "quiet"},
+			`cmdline: unknown option "Quiet"; valid options: ` + allOptions + `; did you mean quiet?`},
+		{"kthread=4", Error{Problem: UnknownOption, Word: "kthread=4", Value: "4", Suggest: "kthreads"},
+			`cmdline: unknown option "kthread=4"; valid options: ` + allOptions + `; did you mean kthreads=?`},
+		{"dur=5", Error{Problem: UnknownOption, Word: "dur=5", Value: "5", Suggest: "duration"},
+			`cmdline: unknown option "dur=5"; valid options: ` + allOptions + `; did you mean duration=?`},
+		{"frobnicate=1", Error{Problem: UnknownOption, Word: "frobnicate=1", Value: "1"},
+			`cmdline: unknown option "frobnicate=1"; valid options: ` + allOptions},
+		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
+			`cmdline: bad value "rasy" for flush= (valid: fixed, racy); did you mean flush=racy?`},
+		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore); did you mean workload=stress?`},
+		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
+			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
 			`cmdline: bad value "fast" for flush= (valid: fixed, racy)`},
 		{"quiet=yes", Error{Problem: BadValue, Word: "quiet=yes", Option: "quiet", Value: "yes"},
@@ -174,7 +188,7 @@ func TestPartialOptions(t *testing.T) {
 // A first word that looks like an option is an option, not the image
 // path (GRUB 2 passes no path; QEMU's paths have no '=').
 func TestImagePathSkipped(t *testing.T) {
-	o, err := Parse("/work/build/kernel.elf flush=racy quiet")
+	o, err := Parse("/boot/kernel.elf flush=racy quiet")
 	if err != nil || o.Flush != FlushRacy || !o.Quiet {
 		t.Errorf("got %+v, %v", o, err)
 	}

@@ -7,7 +7,7 @@ import "tlbrace/kernel/console"
 
 // Usage writes the help text: one line per option with its values,
 // default and purpose. It returns the number of bytes written (the text is
-// cut off if buf is too short; 2 KiB is plenty).
+// cut off if buf is too short; 4 KiB is plenty).
 func Usage(buf []byte) int {
 	n := console.Format(buf, "usage: IMAGE [option ...], options separated by spaces (numbers: decimal or 0x hex):\n")
 	for i := range table {
@@ -20,6 +20,7 @@ func Usage(buf []byte) int {
 		} else {
 			n += value(buf[n:], e, e.def)
 		}
+		n += workloadDefaultsOf(buf[n:], e)
 		n += console.Format(buf[n:], ")\n")
 	}
 	return n
@@ -97,4 +98,17 @@ func (o *Options) WantsTest(name string) bool {
 		}
 	}
 	return false
+}
+
+// workloadDefaultsOf writes "; workload=stress: 10000" for each workload
+// that has its own default for e.
+func workloadDefaultsOf(buf []byte, e *option) int {
+	n := 0
+	for _, d := range workloadDefaults {
+		if d.name == e.name {
+			n += console.Format(buf[n:], "; with workload=%s: ", table[workloadOption].values[d.workload])
+			n += value(buf[n:], e, d.value)
+		}
+	}
+	return n
 }

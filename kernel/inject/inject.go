@@ -3,7 +3,7 @@
 // The natural reproducer needs a timer interrupt to land on the one
 // instruction between `mov %cr3,%reg` and `mov %reg,%cr3`, which only
 // QEMU's -icount mode delivers (default TCG takes interrupts only at
-// translation-block ends; ../shared/notes/race-window-under-qemu.md).
+// translation-block ends; docs/qemu-and-the-window.md).
 // Here the CPU's own debug registers put an instruction breakpoint on the
 // CR3 write of each flush primitive. The #DB handler treats a hit as a
 // preemption point: with a seeded probability it sets need_resched, and

@@ -48,7 +48,7 @@ func BuildKernelSpace(ramTop uintptr, isGuard func(va uintptr) bool) bool {
 
 // CR4 bits: Intel SDM Vol. 3A §2.5.
 const (
-	CR4PGE = 1 << 7 // page global enable: Global entries survive CR3 writes
+	CR4PGE = asm.CR4PGE // page global enable: Global entries survive CR3 writes
 	CR4PAE = 1 << 5
 )
 

@@ -34,8 +34,9 @@ func SetupCPU() {
 	asm.Lgdt(uintptr(unsafe.Pointer(&gdtr)))
 	asm.LoadSegments(KernelCS, KernelDS, TLSSel)
 
-	tss[tss386SS0] = KernelDS
-	tss[tssIOMapWord] = tssSize << 16 // no I/O permission bitmap
+	tss.SS0 = KernelDS
+	tss.IOMapBase = tssNoIOMap
+	dfTSS.IOMapBase = tssNoIOMap
 	asm.Ltr(TSSSel)
 
 	// The boot stack's first page is its guard page (stacks.go).

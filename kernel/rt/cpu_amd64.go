@@ -35,10 +35,8 @@ func SetupCPU() {
 	// IST1: the double-fault stack. A kernel stack overflow into a guard page
 	// cannot push an exception frame on the overflowed stack; the CPU then
 	// raises #DF, which must run on a stack known to be good.
-	ist := uint64(uintptr(unsafe.Pointer(&dfStack[0])) + uintptr(len(dfStack)))
-	tss[tss64IST1] = uint32(ist)
-	tss[tss64IST1+1] = uint32(ist >> 32)
-	tss[tssIOMapWord] = tssSize << 16
+	tss.IST1.Set(uint64(uintptr(unsafe.Pointer(&dfStack[0])) + uintptr(len(dfStack))))
+	tss.IOMapBase = tssNoIOMap
 	asm.Ltr(TSSSel)
 
 	// The boot stack's first page is its guard page (stacks.go).

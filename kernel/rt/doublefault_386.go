@@ -4,11 +4,11 @@ package rt
 // §6.14.7: a task gate is the only way a 32-bit kernel can get a good stack
 // for a double fault caused by a kernel stack overflow). kernel/trap fills
 // it in (EIP, ESP, CR3, segments) when it builds the IDT.
-var dfTSS tssWords
+var dfTSS TSS
 
-// DoubleFaultTSS returns the double-fault TSS words for kernel/trap to fill.
-func DoubleFaultTSS() *[26]uint32 { return (*[26]uint32)(&dfTSS) }
+// DoubleFaultTSS returns the double-fault task's TSS for kernel/trap to fill.
+func DoubleFaultTSS() *TSS { return &dfTSS }
 
-// BootTSS returns the main TSS words (the task that was running when the
-// double fault struck: its saved state holds the faulting registers).
-func BootTSS() *[26]uint32 { return (*[26]uint32)(&tss) }
+// BootTSS returns the main TSS (the task that was running when the double
+// fault struck: the task switch saved the faulting registers in it).
+func BootTSS() *TSS { return &tss }

@@ -35,6 +35,15 @@ const StackGuardGap = 4096
 // boot/rt0_*.s fills it before the first Go call.
 var tls [2]unsafe.Pointer
 
+// TLSBaseOffset is where in tls the TLS base register points (&tls[1]):
+// boot/rt0_*.s and kernel/trap/entry_amd64.s load it as rt·tls+offset.
+const TLSBaseOffset = unsafe.Sizeof(tls[0])
+
+// MSRFSBase is IA32_FS_BASE (Intel SDM Vol. 4, Table 2-2), the MSR that
+// holds FS's base on amd64: boot/rt0_amd64.s and kernel/trap/entry_amd64.s
+// point it at &tls[1].
+const MSRFSBase = 0xC0000100
+
 // g0 is the boot thread's g; it runs on bootStack until the scheduler starts.
 var g0 G
 

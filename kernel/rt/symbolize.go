@@ -9,8 +9,8 @@ import (
 //
 // The linker writes the function table (pclntab) as static data, so the
 // runtime's lookup functions work before — and without — runtime
-// initialisation, with two caveats measured in
-// ../shared/notes/threads-and-switching.md:
+// initialisation, with two caveats found by trying it that way on both
+// architectures:
 //   - runtime.FuncForPC allocates for a PC inside an inlined body, so we use
 //     runtime.findfunc (a linkname the runtime keeps for outside packages)
 //     and name the outermost function;

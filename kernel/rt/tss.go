@@ -2,33 +2,30 @@ package rt
 
 import "unsafe"
 
-// The task-state segment: Intel SDM Vol. 3A §7.2.1 (32-bit) and §8.7 (64-bit).
-// We use it only for what the CPU needs on a privilege change: the kernel
-// stack to switch to when an interrupt or system call arrives from ring 3
-// (esp0/rsp0), and on amd64 the IST stacks. Words are kept as uint32 so the
-// unaligned 64-bit fields of the amd64 layout stay exact.
-type tssWords [26]uint32
+// The task-state segment: Intel SDM Vol. 3A §8.2.1 (32-bit, Figure 8-2:
+// tss_386.go) and §8.7 (64-bit, Figure 8-11: tss_amd64.go). The kernel
+// uses it for what the CPU needs on a privilege change — the kernel stack
+// to switch to when an interrupt or system call arrives from ring 3
+// (ESP0/RSP0) — and for the double fault: an IST stack on amd64, a task
+// of its own on 386 (doublefault_386.go).
 
-var tss tssWords
+// tssSize is the size of both layouts (the figures' offsets 0..103; the
+// newer SSP field at 104 is for shadow stacks, which the kernel does not
+// enable). The TSS descriptor's limit is tssSize-1.
+const tssSize = 104
 
-// TSS offsets in 32-bit words.
-const (
-	tss386ESP0   = 1  // 32-bit TSS: ESP0 at byte 4
-	tss386SS0    = 2  // SS0 at byte 8
-	tss64RSP0    = 1  // 64-bit TSS: RSP0 at byte 4 (two words)
-	tss64IST1    = 9  // IST1 at byte 36 (two words)
-	tssIOMapWord = 25 // I/O map base in the upper half of the word at byte 100
-	tssSize      = 104
+// tssNoIOMap is the I/O map base that means "no I/O permission bit map":
+// one at or past the segment limit (Intel SDM Vol. 1, "I/O Permission Bit
+// Map"), so ring 3 gets #GP on every IN/OUT.
+const tssNoIOMap = tssSize
+
+// tss is the TSS the task register points at (the GDT's TSSSel).
+var tss TSS
+
+// The layout must be exactly tssSize bytes on both architectures: these
+// arrays have a negative length, a compile error, if TSS is larger or
+// smaller. tss_*_test.go checks every field's offset.
+var (
+	_ [tssSize - unsafe.Sizeof(TSS{})]byte
+	_ [unsafe.Sizeof(TSS{}) - tssSize]byte
 )
-
-// SetKernelStack sets the stack the CPU switches to on entry from ring 3.
-// The scheduler calls it on every switch to a task, with that task's
-// kernel stack top.
-//
-//go:nosplit
-func SetKernelStack(top uintptr) {
-	tss[tss386ESP0] = uint32(top)
-	if unsafe.Sizeof(top) == 8 {
-		tss[tss386ESP0+1] = uint32(uint64(top) >> 32)
-	}
-}

@@ -10,7 +10,7 @@ import (
 // The local APIC timer (Intel SDM Vol. 3A §11.5.4 "APIC Timer"), used in
 // one-shot mode and re-armed on every tick with a count drawn from a
 // seeded generator, so that ticks land on every instruction of a loop
-// instead of aliasing on one (../shared/notes/race-window-under-qemu.md).
+// instead of aliasing on one (docs/qemu-and-the-window.md).
 
 // Local APIC registers: offsets from the base (SDM Vol. 3A Table 11-1).
 const (
@@ -52,11 +52,13 @@ func lapicInit(spurious uint8) {
 	lapicWrite(lapicLVTTimer, lvtMasked)
 }
 
-// lapicArm starts a one-shot countdown of count timer ticks.
-func lapicArm(vector uint8, count uint32) {
-	lapicWrite(lapicLVTTimer, lvtOneShot|uint32(vector))
-	lapicWrite(lapicInitCount, count)
-}
+// lapicOneShot unmasks the timer in one-shot mode on vector; lapicArm
+// then starts each countdown.
+func lapicOneShot(vector uint8) { lapicWrite(lapicLVTTimer, lvtOneShot|uint32(vector)) }
+
+// lapicArm starts a one-shot countdown of count timer ticks; writing the
+// initial count restarts a countdown in progress (SDM Vol. 3A §11.5.4).
+func lapicArm(count uint32) { lapicWrite(lapicInitCount, count) }
 
 // lapicEOIWrite acknowledges the interrupt in service.
 func lapicEOIWrite() { lapicWrite(lapicEOI, 0) }

@@ -26,8 +26,14 @@ var (
 // by the trap path on the interrupted task's stack with interrupts off.
 // Kernel or user mode alike: if the timer asked for a reschedule and the
 // task is not inside preemptDisable, switch now — even if it was
-// interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`.
+// interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`. Either way the
+// tick, if one is open, ends when a task runs again (overhead.go).
 func preemptIRQ(f *trap.Frame) {
+	preemptOnReturn(f)
+	tickDone()
+}
+
+func preemptOnReturn(f *trap.Frame) {
 	t := current
 	if !t.Preempt.NeedResched || !started {
 		return

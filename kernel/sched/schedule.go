@@ -13,7 +13,7 @@ import (
 //	switch.go       the context switch and everything it does to mm and CR3
 //	preempt_irq.go  preemption on the way out of an interrupt
 //	lifecycle.go    tasks are born (Spawn, SpawnUser), die (Exit, Kill) and are reaped
-//	timer.go        the tick (lapic.go, pit.go: its two sources)
+//	timer.go        the tick (lapic.go, pit.go: its two sources; overhead.go: its cost)
 //	idle.go         the idle task
 //	wiring.go       how the scheduler plugs into mm, trap, preempt and trace
 //	bug.go          kernel bugs found by debug checks

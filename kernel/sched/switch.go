@@ -134,6 +134,7 @@ func enterLazyTLB(m *mm.MM, t *Task) {
 // on its own stack: drop the mm a kernel thread gave up (step 3), reap a
 // task that died running (lifecycle.go).
 func finishTaskSwitch() {
+	tickDone() // overhead.go: the tick, if one is open, ends here
 	measureSwitch()
 	if m := prevMM; m != nil {
 		prevMM = nil

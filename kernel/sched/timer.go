@@ -8,6 +8,15 @@ import (
 
 // The scheduler tick: a local APIC one-shot re-armed with a jittered
 // count around the mean interval (1/hz), uniformly in [mean/2, 3*mean/2).
+//
+// The interval is task time: the one-shot is armed when a task takes the
+// CPU back after a tick (tickDone), not when the tick starts. However long
+// the handler and the switch take, the next task runs for a full jittered
+// interval before the next tick, so interrupts land uniformly on the
+// tasks' instructions and no tick rate, no QEMU speed can livelock the
+// kernel in its own timer handler. (Arming at the start of the handler, a
+// tick shorter than the handler would find the next one already pending
+// at its IRET, forever.)
 
 var (
 	// Ticks counts timer interrupts since StartTimer.
@@ -58,9 +67,10 @@ func StartTimer(hz, seed uint64) {
 		arm()
 		return
 	}
-	eoi, armCount = lapicEOIWrite, lapicArmTick
+	eoi, armCount = lapicEOIWrite, lapicArm
 	lapicInit(trap.VecSpurious)
 	LAPICHz = calibrateLAPIC()
+	lapicOneShot(trap.VecTimer)
 	mean := LAPICHz / hz
 	if mean < 64 {
 		mean = 64
@@ -76,20 +86,33 @@ func StartTimer(hz, seed uint64) {
 // ignore handles spurious APIC interrupts: no EOI, nothing to do (SDM Vol. 3A §11.9).
 func ignore(*trap.Frame, *rt.G) {}
 
-// arm starts the next tick's countdown, jittered around MeanCount.
+// arm starts the next tick's jittered countdown.
 func arm() { armCount(MeanCount/2 + jitter.Intn(MeanCount)) }
 
-// lapicArmTick arms the local APIC timer for the tick's vector.
-func lapicArmTick(count uint32) { lapicArm(trap.VecTimer, count) }
+// armBackstop starts a long countdown: the tick that follows if no task
+// ever took the CPU back through tickDone (a kernel bug) — the kernel
+// keeps ticking, and its watchdogs keep watching, instead of going silent.
+func armBackstop() {
+	n := uint64(MeanCount) * backstopIntervals
+	if n > 0xffffffff {
+		n = 0xffffffff
+	}
+	armCount(uint32(n))
+}
 
-// tick is the timer interrupt: acknowledge and re-arm first (so the
-// in-service bit cannot block the next tick if we switch away), count,
+// backstopIntervals is the backstop's length in mean intervals.
+const backstopIntervals = 8
+
+// tick is the timer interrupt: acknowledge first (so the in-service bit
+// cannot block the next tick if we switch away), arm the backstop, count,
 // wake sleepers, and ask for a reschedule — which happens on the way out
-// of the interrupt (preemptIRQ) unless the task is in preemptDisable.
+// of the interrupt (preemptIRQ) unless the task is in preemptDisable. The
+// next real tick is armed by tickDone, when a task runs again.
 func tick(f *trap.Frame, g *rt.G) {
 	tickTSC = asm.Rdtsc()
+	tickStart = tickTSC
 	eoi()
-	arm()
+	armBackstop()
 	Ticks++
 	current.Ticks++
 	if Windows.InWindow(f.IP) {

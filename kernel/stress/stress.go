@@ -32,6 +32,7 @@ type Config struct {
 	Users, KThreads int
 	Lockup          int    // spurious faults in a row that make a lockup
 	Seconds         uint64 // guest seconds to run; 0 = until stopped
+	Hang            uint64 // guest seconds without worker progress that make a hang
 	CheckCR3        bool   // check CR3 against active_mm at every switch
 	Churn           bool   // kill and respawn a worker every second
 	Trace           int    // trace entries to dump on a detection
@@ -49,10 +50,8 @@ var (
 	startTick                                                                uint64
 	detected                                                                 bool
 
-	// Progress, for the watchdog.
-	lastSyscalls, lastProgressTick uint64
-	flushLoops                     [sched.MaxTasks]uint64 // per flusher (kthreads= is at most 16)
-	workerIDs                      [sched.MaxTasks]int    // per worker (users= is at most 16)
+	flushLoops [sched.MaxTasks]uint64 // per flusher (kthreads= is at most 16)
+	workerIDs  [sched.MaxTasks]int    // per worker (users= is at most 16)
 )
 
 // Run starts the workload and supervises it from the calling task; it
@@ -65,6 +64,8 @@ func Run(c Config, workerImage []byte) bool {
 	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
 		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
 	startTick = sched.TickCount()
+	statStartTSC, statStartCycles = asm.Rdtsc(), sched.TickCycles
+	lastProgressTick, Starved = 0, false
 	for i := 0; i < c.Users; i++ {
 		spawnWorker(i)
 	}

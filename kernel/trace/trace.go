@@ -79,7 +79,8 @@ func Last(n int, fn func(e *Entry)) {
 }
 
 // Dump prints the last n entries, one line each, in the step-by-step
-// language of ../shared/notes/linux-lazy-tlb.md.
+// language of the README's "A detected lockup, step by step" and
+// docs/the-seed-patch.md.
 func Dump(n int) {
 	// Stop recording while printing: tasks still running (the dump may
 	// run preemptible) would otherwise overwrite the entries being printed.

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "go_asm.h" // Frame_*, const_kernelDS, const_tlsSel (entry_386.go), const_intrStackSize (trap.go), const_numVectors
 
 // Interrupt and exception entry for 386. See doc.go for the shape of it.
 //
@@ -6,10 +7,6 @@
 // Intel SDM Vol. 3A §6.13) and its vector, so all frames look alike.
 #define NOERR(n) PUSHL $0; PUSHL $n; JMP alltraps<>(SB)
 #define ERR(n) PUSHL $n; JMP alltraps<>(SB)
-
-#define KERNEL_DS 0x10        // rt.KernelDS
-#define TLS_SEL 0x38          // rt.TLSSel
-#define INTR_STACK 32768      // len(intrStack)
 
 // alltraps saves the rest of the context, runs dispatch on the interrupt
 // stack with the interrupt g, then runs afterTrap (the preemption point) on
@@ -20,11 +17,11 @@ TEXT alltraps<>(SB), NOSPLIT, $0-0
 	PUSHL ES
 	PUSHL FS
 	PUSHL GS
-	MOVL $KERNEL_DS, AX
+	MOVL $const_kernelDS, AX
 	MOVW AX, DS
 	MOVW AX, ES
 	MOVW AX, FS
-	MOVL $TLS_SEL, AX
+	MOVL $const_tlsSel, AX
 	MOVW AX, GS              // compiled Go finds g through GS (kernel/rt/g.go)
 	MOVL SP, BX              // BX = *Frame
 
@@ -42,11 +39,11 @@ TEXT alltraps<>(SB), NOSPLIT, $0-0
 	MOVL $intrStack<>(SB), AX
 	CMPL SP, AX
 	JCS  switch
-	MOVL $intrStack<>+INTR_STACK(SB), AX
+	MOVL $intrStack<>+const_intrStackSize(SB), AX
 	CMPL SP, AX
 	JCS  onstack
 switch:
-	MOVL $intrStack<>+INTR_STACK(SB), SP
+	MOVL $intrStack<>+const_intrStackSize(SB), SP
 onstack:
 	PUSHL SI
 	PUSHL DI
@@ -75,11 +72,11 @@ onstack:
 	POPL ES
 	POPL DS
 	POPAL
-	ADDL $8, SP              // vector, error code
+	ADDL $(Frame_IP-Frame_Vector), SP // vector, error code
 	IRETL
 
 // intrStack is the stack dispatch runs on.
-GLOBL intrStack<>(SB), NOPTR, $INTR_STACK
+GLOBL intrStack<>(SB), NOPTR, $const_intrStackSize
 
 // StubAddr returns the entry stub for vector v, or 0.
 TEXT ·stubAddr(SB), NOSPLIT, $0-8
@@ -93,7 +90,7 @@ TEXT ·stubAddr(SB), NOSPLIT, $0-8
 TEXT ·intrStackBounds(SB), NOSPLIT, $0-8
 	MOVL $intrStack<>(SB), AX
 	MOVL AX, lo+0(FP)
-	ADDL $INTR_STACK, AX
+	ADDL $const_intrStackSize, AX
 	MOVL AX, hi+4(FP)
 	RET
 
@@ -241,11 +238,11 @@ TEXT vec46<>(SB), NOSPLIT, $0-0
 TEXT vec47<>(SB), NOSPLIT, $0-0
 	NOERR(47)
 
-TEXT vec128<>(SB), NOSPLIT, $0-0
-	NOERR(128)
+TEXT vecSyscall<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSyscall)
 
-TEXT vec255<>(SB), NOSPLIT, $0-0
-	NOERR(255)
+TEXT vecSpurious<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSpurious)
 
 
 // vectorTable[v] is the address of the stub for vector v (0 = no stub).
@@ -297,6 +294,6 @@ DATA vectorTable<>+176(SB)/4, $vec44<>(SB)
 DATA vectorTable<>+180(SB)/4, $vec45<>(SB)
 DATA vectorTable<>+184(SB)/4, $vec46<>(SB)
 DATA vectorTable<>+188(SB)/4, $vec47<>(SB)
-DATA vectorTable<>+512(SB)/4, $vec128<>(SB)
-DATA vectorTable<>+1020(SB)/4, $vec255<>(SB)
-GLOBL vectorTable<>(SB), RODATA, $1024
+DATA vectorTable<>+(const_VecSyscall*4)(SB)/4, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecSpurious*4)(SB)/4, $vecSpurious<>(SB)
+GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*4)

@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h"
+#include "go_asm.h" // Frame_*, const_msrFSBase, const_tlsBaseOffset (entry_amd64.go), const_intrStackSize (trap.go), const_numVectors
 
 // Interrupt and exception entry for amd64. See doc.go for the shape of it.
 //
@@ -7,9 +7,6 @@
 // Intel SDM Vol. 3A §6.13) and its vector, so all frames look alike.
 #define NOERR(n) PUSHQ $0; PUSHQ $n; JMP alltraps<>(SB)
 #define ERR(n) PUSHQ $n; JMP alltraps<>(SB)
-
-#define INTR_STACK 32768      // len(intrStack)
-#define MSR_FS_BASE 0xC0000100 // Intel SDM Vol. 4 Table 2-2: IA32_FS_BASE
 
 // alltraps saves the rest of the context, runs dispatch on the interrupt
 // stack with the interrupt g, then runs afterTrap (the preemption point) on
@@ -37,10 +34,10 @@ TEXT alltraps<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ Frame_CS(BX), AX
 	ANDQ $3, AX
 	JZ   fsok
-	MOVQ $tlbrace∕kernel∕rt·tls+8(SB), AX
+	MOVQ $tlbrace∕kernel∕rt·tls+const_tlsBaseOffset(SB), AX
 	MOVQ AX, DX
 	SHRQ $32, DX
-	MOVL $MSR_FS_BASE, CX
+	MOVL $const_msrFSBase, CX
 	WRMSR
 fsok:
 
@@ -57,11 +54,11 @@ fsok:
 	MOVQ $intrStack<>(SB), AX
 	CMPQ SP, AX
 	JCS  switch
-	MOVQ $intrStack<>+INTR_STACK(SB), AX
+	MOVQ $intrStack<>+const_intrStackSize(SB), AX
 	CMPQ SP, AX
 	JCS  onstack
 switch:
-	MOVQ $intrStack<>+INTR_STACK(SB), SP
+	MOVQ $intrStack<>+const_intrStackSize(SB), SP
 onstack:
 	PUSHQ SI
 	PUSHQ DI
@@ -102,11 +99,11 @@ onstack:
 	POPQ DX
 	POPQ CX
 	POPQ AX
-	ADDQ $16, SP             // vector, error code
+	ADDQ $(Frame_IP-Frame_Vector), SP // vector, error code
 	IRETQ
 
 // intrStack is the stack dispatch runs on.
-GLOBL intrStack<>(SB), NOPTR, $INTR_STACK
+GLOBL intrStack<>(SB), NOPTR, $const_intrStackSize
 
 // StubAddr returns the entry stub for vector v, or 0.
 TEXT ·stubAddr(SB), NOSPLIT, $0-16
@@ -120,7 +117,7 @@ TEXT ·stubAddr(SB), NOSPLIT, $0-16
 TEXT ·intrStackBounds(SB), NOSPLIT, $0-16
 	MOVQ $intrStack<>(SB), AX
 	MOVQ AX, lo+0(FP)
-	ADDQ $INTR_STACK, AX
+	ADDQ $const_intrStackSize, AX
 	MOVQ AX, hi+8(FP)
 	RET
 
@@ -268,11 +265,11 @@ TEXT vec46<>(SB), NOSPLIT, $0-0
 TEXT vec47<>(SB), NOSPLIT, $0-0
 	NOERR(47)
 
-TEXT vec128<>(SB), NOSPLIT, $0-0
-	NOERR(128)
+TEXT vecSyscall<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSyscall)
 
-TEXT vec255<>(SB), NOSPLIT, $0-0
-	NOERR(255)
+TEXT vecSpurious<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecSpurious)
 
 
 // vectorTable[v] is the address of the stub for vector v (0 = no stub).
@@ -324,6 +321,6 @@ DATA vectorTable<>+352(SB)/8, $vec44<>(SB)
 DATA vectorTable<>+360(SB)/8, $vec45<>(SB)
 DATA vectorTable<>+368(SB)/8, $vec46<>(SB)
 DATA vectorTable<>+376(SB)/8, $vec47<>(SB)
-DATA vectorTable<>+1024(SB)/8, $vec128<>(SB)
-DATA vectorTable<>+2040(SB)/8, $vec255<>(SB)
-GLOBL vectorTable<>(SB), RODATA, $2048
+DATA vectorTable<>+(const_VecSyscall*8)(SB)/8, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecSpurious*8)(SB)/8, $vecSpurious<>(SB)
+GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*8)

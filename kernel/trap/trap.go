@@ -82,3 +82,6 @@ func (p *pseudo) set(base uintptr, size int) {
 }
 
 var idtr pseudo
+
+// intrStackSize is the size of the interrupt stack, intrStack in entry_*.s.
+const intrStackSize = 32 << 10

@@ -1,5 +1,7 @@
 package trap
 
+import "tlbrace/kernel/user/abi"
+
 // Exception vectors: Intel SDM Vol. 3A §6.3.1, Table 6-1.
 const (
 	VecDivide       = 0
@@ -23,11 +25,11 @@ const (
 	VecVirt         = 20
 	VecControlProt  = 21
 	NumExceptions   = 32
-	VecTimer        = 32   // the local APIC timer (kernel/sched)
-	VecPICBase      = 32   // legacy PIC IRQs 0-15 remapped to 32-47, all masked
-	VecSyscall      = 0x80 // int $0x80 from ring 3
-	VecSpurious     = 0xff // local APIC spurious interrupts
-	numVectors      = 256  // entry stubs exist for 0..47, 0x80 and 0xff
+	VecTimer        = 32                // the local APIC timer (kernel/sched)
+	VecPICBase      = 32                // legacy PIC IRQs 0-15 remapped to 32-47, all masked
+	VecSyscall      = abi.SyscallVector // int $0x80 from ring 3
+	VecSpurious     = 0xff              // local APIC spurious interrupts
+	numVectors      = 256               // entry stubs exist for 0..47, 0x80 and 0xff
 )
 
 var exceptionNames = [NumExceptions]string{

@@ -15,7 +15,7 @@ func NewMM() *mm.MM {
 	}
 	priv := PrivateBase(m)
 	if m.VMAs.Add(priv, priv+PrivatePages*mm.PageSize, mm.PermRead|mm.PermWrite) != mm.VMAOK ||
-		m.VMAs.Add(SharedVA, SharedVA+mm.PageSize, mm.PermRead|mm.PermWrite) != mm.VMAOK ||
+		m.VMAs.Add(SharedVA, SharedVA+SharedPages*mm.PageSize, mm.PermRead|mm.PermWrite) != mm.VMAOK ||
 		m.VMAs.Add(StackTop-StackPages*mm.PageSize, StackTop, mm.PermRead|mm.PermWrite) != mm.VMAOK {
 		m.Put()
 		return nil

@@ -1,6 +1,9 @@
 package user
 
-import "tlbrace/kernel/mm"
+import (
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/user/abi"
+)
 
 // The user address-space layout the kernel gives every program, inside
 // [mm.UserBase, mm.UserTop):
@@ -13,12 +16,21 @@ import "tlbrace/kernel/mm"
 //	            signature (silent cross-address-space access)
 //	stack       StackPages below StackTop
 const (
-	PrivatePages = 16
+	PrivatePages = abi.PrivatePages
+	SharedPages  = abi.SharedPages
 	privateStart = mm.UserBase + 0x1000_0000
 	privateGap   = 0x0010_0000 // 1 MiB between tasks' private regions
 	SharedVA     = mm.UserBase + 0x2000_0000
 	StackPages   = 4
 	StackTop     = mm.UserBase + 0x3000_0000
+)
+
+// abi.PageSize is the user programs' copy of mm.PageSize (abi imports no
+// kernel package): if they ever differ, one of these arrays has a negative
+// length and the build fails.
+var (
+	_ [mm.PageSize - abi.PageSize]byte
+	_ [abi.PageSize - mm.PageSize]byte
 )
 
 // privateSlots is how many distinct private regions fit below SharedVA.

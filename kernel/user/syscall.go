@@ -9,22 +9,24 @@ import (
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trap"
+	"tlbrace/kernel/user/abi"
 )
 
 // System calls: `int $0x80`, number in AX, arguments in BX, CX, DX, SI,
-// result in AX; negative results are errors (Linux's errno values).
+// result in AX; negative results are errors (Linux's errno values). The
+// numbers are defined once, in kernel/user/abi, which user programs share.
 const (
-	SysExit    = 1 // exit(code)
-	SysWrite   = 2 // write(buf, len) -> bytes written, to the console
-	SysGetpid  = 3 // getpid() -> task id
-	SysYield   = 4 // yield()
-	SysSleep   = 5 // sleep(ms)
-	SysReport  = 6 // report(kind, addr, value): the stress worker saw something wrong
-	SysMapinfo = 7 // mapinfo() -> the task's private data address
+	SysExit    = abi.SysExit    // exit(code)
+	SysWrite   = abi.SysWrite   // write(buf, len) -> bytes written, to the console
+	SysGetpid  = abi.SysGetpid  // getpid() -> task id
+	SysYield   = abi.SysYield   // yield()
+	SysSleep   = abi.SysSleep   // sleep(ms)
+	SysReport  = abi.SysReport  // report(kind, addr, value): the stress worker saw something wrong
+	SysMapinfo = abi.SysMapinfo // mapinfo() -> the task's private data address
 
-	EFAULT = 14 // bad address
-	EINVAL = 22 // invalid argument
-	ENOSYS = 38 // no such system call
+	EFAULT = abi.EFAULT // bad address
+	EINVAL = abi.EINVAL // invalid argument
+	ENOSYS = abi.ENOSYS // no such system call
 
 	maxWrite = 4096 // longest single write
 )

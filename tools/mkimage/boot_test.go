@@ -1,7 +1,8 @@
 // Integration test: build the real image and boot it in QEMU from the disk
 // (no -kernel): BIOS → GRUB → the default entry, set with -default to an
 // arch's test=all entry. The kernel must print its ready line, pass every
-// in-kernel test and exit through isa-debug-exit with status 1. Skips, with
+// in-kernel test and exit through isa-debug-exit with status 1. And the
+// image's own default entry must catch the race in plain QEMU. Skips, with
 // the reason, when GRUB, QEMU or the built kernels are missing.
 package main
 
@@ -23,7 +24,9 @@ const repoBuild = "../../build"
 
 var summary = regexp.MustCompile(`(?m)^ktest: ([0-9]+) passed, 0 failed\r?$`)
 
-func TestBootImage(t *testing.T) {
+// needImageTools skips the test unless GRUB and both built kernels are there.
+func needImageTools(t *testing.T) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("boots QEMU; skipped with -short")
 	}
@@ -37,6 +40,10 @@ func TestBootImage(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestBootImage(t *testing.T) {
+	needImageTools(t)
 	for _, c := range []struct{ arch, qemu string }{
 		{"amd64", "qemu-system-x86_64"},
 		{"386", "qemu-system-i386"},
@@ -66,6 +73,31 @@ func TestBootImage(t *testing.T) {
 				t.Errorf("%s: %s; exit status %d; serial output:\n%s", c.arch, problem, status, indent(out))
 			}
 		})
+	}
+}
+
+// TestBootImageDefaultShowsRace boots the image as a user would — no
+// -default, plain QEMU without -icount — and expects the default entry to
+// catch the race: a DETECTED line, then QEMU status 3 (the kernel's "test
+// failed", which is what a detection is).
+func TestBootImageDefaultShowsRace(t *testing.T) {
+	needImageTools(t)
+	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+		t.Skip("qemu-system-x86_64 not installed (apt-get install qemu-system-x86)")
+	}
+	img := filepath.Join(t.TempDir(), "tlbrace.img")
+	var log bytes.Buffer
+	if err := run([]string{"-o", img, "-build", repoBuild, "-timeout", "0"}, &log); err != nil {
+		t.Fatalf("mkimage: %v\n%s", err, log.String())
+	}
+	out, status := bootDisk(t, "qemu-system-x86_64", img)
+	switch {
+	case !strings.Contains(out, "inject=50"):
+		t.Errorf("the default entry does not run with injection; serial output:\n%s", indent(out))
+	case !strings.Contains(out, "\nDETECTED: "):
+		t.Errorf("the default entry did not catch the race in plain QEMU; exit status %d; serial output:\n%s", status, indent(out))
+	case status != 3:
+		t.Errorf("QEMU exit status %d after the detection, want 3; serial output:\n%s", status, indent(out))
 	}
 }
 

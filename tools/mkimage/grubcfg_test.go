@@ -4,6 +4,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -12,10 +13,14 @@ import (
 
 func TestMenuEntries(t *testing.T) {
 	want := []struct{ id, words string }{
-		{"amd64-stress-racy", stressWords + " flush=racy"},
-		{"amd64-stress-fixed", stressWords + " flush=fixed"},
-		{"386-stress-racy", stressWords + " flush=racy"},
-		{"386-stress-fixed", stressWords + " flush=fixed"},
+		{"amd64-inject-racy", injectedWords + " flush=racy"},
+		{"amd64-inject-fixed", injectedWords + " flush=fixed"},
+		{"386-inject-racy", injectedWords + " flush=racy"},
+		{"386-inject-fixed", injectedWords + " flush=fixed"},
+		{"amd64-stress-racy", naturalWords + " flush=racy"},
+		{"amd64-stress-fixed", naturalWords + " flush=fixed"},
+		{"386-stress-racy", naturalWords + " flush=racy"},
+		{"386-stress-fixed", naturalWords + " flush=fixed"},
 		{"amd64-test", "test=all"},
 		{"386-test", "test=all"},
 		{"amd64-demo", "workload=demo"},
@@ -33,14 +38,74 @@ func TestMenuEntries(t *testing.T) {
 	}
 }
 
+// TestReproducerTitlesNameTheMode: a user picking from the menu must see
+// which entries show the race on the machine at hand.
+func TestReproducerTitlesNameTheMode(t *testing.T) {
+	for _, e := range menu() {
+		switch {
+		case strings.Contains(e.ID, "-inject-"):
+			if !strings.Contains(e.Title, "(injected: any x86)") {
+				t.Errorf("%s: title %q does not say it is injected, on any x86", e.ID, e.Title)
+			}
+		case strings.Contains(e.ID, "-stress-"):
+			if !strings.Contains(e.Title, "(natural: needs real hardware or QEMU -icount)") {
+				t.Errorf("%s: title %q does not say it needs real hardware or -icount", e.ID, e.Title)
+			}
+		}
+		if strings.Contains(e.Title, "'") {
+			t.Errorf("%s: title %q has a quote, which would end GRUB's quoted title", e.ID, e.Title)
+		}
+	}
+}
+
+// TestDefaultEntryInjects: the image's default (mkimage without -default,
+// make image without IMAGE_DEFAULT) must show the race where images are
+// booted — plain QEMU, no -icount, where the natural mode never hits the
+// window — so it is the racy run with breakpoint injection.
+func TestDefaultEntryInjects(t *testing.T) {
+	es := menu()
+	d, err := pickDefault(es, defaultEntry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := es[d]
+	_, seen, _ := strings.Cut(multibootArgs(e), " ")
+	o, perr := cmdline.Parse(seen)
+	if perr != nil {
+		t.Fatalf("%s: kernel rejects %q: %+v", e.ID, seen, *perr)
+	}
+	if o.Workload != cmdline.WorkloadStress || o.Flush != cmdline.FlushRacy || o.Inject == 0 {
+		t.Errorf("default entry %s (%q): workload %d, flush %d, inject %d; want the racy stress run with injection",
+			e.ID, e.Words, o.Workload, o.Flush, o.Inject)
+	}
+	if !strings.Contains(e.Title, injectedMode) {
+		t.Errorf("default entry %s: title %q does not name the injected mode", e.ID, e.Title)
+	}
+	if d != 0 {
+		t.Errorf("default entry %s is entry %d: keep it first, where the menu's cursor starts", e.ID, d)
+	}
+	// make image passes IMAGE_DEFAULT; its default must be the same entry.
+	mk, err := os.ReadFile("image.mk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "\nIMAGE_DEFAULT    ?= "+defaultEntry+"\n") {
+		t.Errorf("image.mk does not default IMAGE_DEFAULT to %s", defaultEntry)
+	}
+	cfg := grubConfig(es, d, 3, false)
+	if !strings.Contains(cfg, "set default=0\n") {
+		t.Errorf("grub.cfg does not boot entry 0 by default:\n%s", cfg)
+	}
+}
+
 func TestPickDefault(t *testing.T) {
 	es := menu()
-	for s, want := range map[string]int{"0": 0, "4": 4, "7": 7, "386-test": 5, "amd64-stress-fixed": 1} {
+	for s, want := range map[string]int{"0": 0, "4": 4, "11": 11, "386-test": 9, "amd64-stress-fixed": 5, "386-inject-racy": 2} {
 		if got, err := pickDefault(es, s); err != nil || got != want {
 			t.Errorf("pickDefault(%q) = %d, %v; want %d", s, got, err, want)
 		}
 	}
-	for _, s := range []string{"-1", "8", "amd64", ""} {
+	for _, s := range []string{"-1", "12", "amd64", ""} {
 		if _, err := pickDefault(es, s); err == nil {
 			t.Errorf("pickDefault(%q): no error", s)
 		}
@@ -53,10 +118,11 @@ func TestGrubConfig(t *testing.T) {
 		"set default=5",
 		"set timeout=3",
 		"terminal_output console",
-		"menuentry 'amd64: stress, flush=racy' --id amd64-stress-racy {",
-		"\tmultiboot /boot/amd64/kernel.elf /boot/amd64/kernel.elf workload=stress hz=10000 sched=shuffle lockup=8 flush=racy",
+		"menuentry 'amd64: race reproducer, flush=racy (injected: any x86)' --id amd64-inject-racy {",
+		"\tmultiboot /boot/amd64/kernel.elf /boot/amd64/kernel.elf workload=stress sched=shuffle lockup=8 users=2 kthreads=4 hz=1000 inject=50 flush=racy",
+		"menuentry '386: race reproducer, flush=fixed (natural: needs real hardware or QEMU -icount)' --id 386-stress-fixed {",
+		"\tmultiboot /boot/386/kernel.elf /boot/386/kernel.elf workload=stress sched=shuffle lockup=8 users=2 kthreads=4 hz=10000 flush=fixed",
 		"\tmodule /boot/amd64/initrd.cpio",
-		"\tmultiboot /boot/386/kernel.elf /boot/386/kernel.elf workload=stress hz=10000 sched=shuffle lockup=8 flush=fixed",
 		"\tmultiboot /boot/386/kernel.elf /boot/386/kernel.elf test=all",
 		"\tmultiboot /boot/amd64/kernel.elf /boot/amd64/kernel.elf workload=demo",
 		"\tmodule /boot/386/initrd.cpio",
@@ -95,12 +161,17 @@ func TestKernelAcceptsEntries(t *testing.T) {
 			continue
 		}
 		switch {
-		case strings.Contains(e.ID, "stress"):
+		case strings.Contains(e.ID, "-inject-"), strings.Contains(e.ID, "-stress-"):
 			wantFlush := cmdline.FlushFixed
 			if strings.HasSuffix(e.ID, "racy") {
 				wantFlush = cmdline.FlushRacy
 			}
-			if o.Workload != cmdline.WorkloadStress || o.HZ != 10000 || o.Sched != cmdline.SchedShuffle || o.Lockup != 8 || o.Flush != wantFlush {
+			wantHZ, wantInject := uint64(10000), uint64(0)
+			if strings.Contains(e.ID, "-inject-") {
+				wantHZ, wantInject = 1000, 50
+			}
+			if o.Workload != cmdline.WorkloadStress || o.HZ != wantHZ || o.Sched != cmdline.SchedShuffle || o.Lockup != 8 ||
+				o.Users != 2 || o.KThreads != 4 || o.Inject != wantInject || o.Flush != wantFlush {
 				t.Errorf("%s: parsed %+v", e.ID, o)
 			}
 		case strings.HasSuffix(e.ID, "-test"):

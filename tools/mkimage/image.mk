@@ -7,14 +7,19 @@
 #   make qemu-image [IMAGE_DEFAULT=..] build build/tlbrace-menu.img (GRUB's menu
 #                                      on the terminal too: arrows, Enter) and boot it
 #
-# Entries (IMAGE_DEFAULT, an index or id): 0 amd64-stress-racy,
-# 1 amd64-stress-fixed, 2 386-stress-racy, 3 386-stress-fixed, 4 amd64-test,
-# 5 386-test, 6 amd64-demo, 7 386-demo. The stress race needs instruction
-# counting: make qemu-image IMAGE_QEMU_FLAGS="-icount shift=auto,sleep=off".
+# Entries (IMAGE_DEFAULT, an index or id; tools/mkimage/grubcfg.go):
+# the race reproducer with breakpoint injection, which shows the race on any
+# x86 (QEMU without -icount included): 0 amd64-inject-racy (the default),
+# 1 amd64-inject-fixed, 2 386-inject-racy, 3 386-inject-fixed; the natural
+# reproducer, timer only, which needs real hardware or instruction counting
+# (make qemu-image IMAGE_DEFAULT=amd64-stress-racy
+# IMAGE_QEMU_FLAGS="-icount shift=auto,sleep=off"): 4 amd64-stress-racy,
+# 5 amd64-stress-fixed, 6 386-stress-racy, 7 386-stress-fixed; then
+# 8 amd64-test, 9 386-test, 10 amd64-demo, 11 386-demo.
 # GRUB comes from Debian's grub-pc-bin + grub-common, installed when run as root.
 IMAGE            ?= build/tlbrace.img
 IMAGE_MENU       ?= build/tlbrace-menu.img
-IMAGE_DEFAULT    ?= 0
+IMAGE_DEFAULT    ?= amd64-inject-racy
 IMAGE_QEMU       ?= qemu-system-x86_64
 IMAGE_QEMU_FLAGS ?=
 MKIMAGE := $(GO) run ./tools/mkimage -default $(IMAGE_DEFAULT) \

@@ -41,7 +41,7 @@ func run(args []string, log io.Writer) error {
 	out := fl.String("o", "build/tlbrace.img", "image to write")
 	build := fl.String("build", "build", "directory holding ARCH/kernel.elf and ARCH/initrd.cpio")
 	grubDir := fl.String("grub-dir", defaultGrubDir, "GRUB's i386-pc files (boot.img, modules)")
-	def := fl.String("default", "0", "menu entry booted after the timeout: index or id ("+ids()+")")
+	def := fl.String("default", defaultEntry, "menu entry booted after the timeout: index or id ("+ids()+")")
 	timeout := fl.Int("timeout", 3, "seconds the menu waits")
 	serialMenu := fl.Bool("serial-menu", false, "also show GRUB's menu on COM1 (interactive use; tests leave it off)")
 	installDeps := fl.Bool("install-deps", false, "as root, apt-get install "+strings.Join(grubDebs, " ")+" if missing")
@@ -88,15 +88,22 @@ func run(args []string, log io.Writer) error {
 		return err
 	}
 
-	// Build beside the target, then rename: a reader never sees half an image.
-	part := *out + ".part"
-	os.Remove(part)
+	// Build in a directory of this run's own beside the target, then
+	// rename: a reader (QEMU booting the image) never sees half an image,
+	// and two runs at once cannot write into each other's.
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	partDir, err := os.MkdirTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*.part")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(partDir)
+	part := filepath.Join(partDir, filepath.Base(*out))
 	if err := writeDisk(part, files); err != nil {
-		os.Remove(part)
 		return err
 	}
 	if err := addBootCode(part, bootImg, core); err != nil {
-		os.Remove(part)
 		return err
 	}
 	if err := os.Rename(part, *out); err != nil {

@@ -8,8 +8,13 @@ import (
 )
 
 // ShiftZero asks for a fixed icount shift of 0 (one nanosecond per
-// instruction); Config.Shift 0 means "no fixed shift".
+// instruction); Config.Shift 0 means "no explicit shift".
 const ShiftZero = -1
+
+// ShiftAuto asks for QEMU's adaptive icount shift by name. Guest time then
+// follows the host's speed, so a run depends on host load: use it only to
+// study that (README, "On a loaded machine").
+const ShiftAuto = -2
 
 // maxShift is QEMU's MAX_ICOUNT_SHIFT (QEMU 7.2 softmmu/icount.c).
 const maxShift = 10
@@ -28,14 +33,17 @@ type Config struct {
 	// Args are the kernel command-line words (after qemu.sh's --). qemu.sh
 	// joins them with spaces, so a word may not be empty or hold whitespace.
 	Args []string
-	// Stress runs qemu.sh's stress mode: -icount plus the kernel words
-	// "workload=stress hz=10000 sched=shuffle lockup=4 users=2 kthreads=4"
-	// ahead of Args (those Args does not set itself).
+	// Stress runs qemu.sh's stress mode: -icount at qemu.sh's fixed stress
+	// shift plus the kernel word "workload=stress" ahead of Args (unless
+	// Args sets workload= itself); the kernel supplies the workload's own
+	// defaults for what Args leaves out.
 	Stress bool
-	// Icount runs with instruction-counted time, shift=auto (qemu.sh --icount).
+	// Icount runs with instruction-counted time at qemu.sh's fixed stress
+	// shift (qemu.sh --icount): deterministic, whatever the host's load.
 	Icount bool
-	// Shift selects a fixed icount shift (qemu.sh --shift N), which implies
-	// icount: 0 means no fixed shift, 1..10 that shift, ShiftZero (-1) shift 0.
+	// Shift selects an icount shift (qemu.sh --shift N), which implies
+	// icount: 0 means none given, 1..10 that shift, ShiftZero (-1) shift 0,
+	// ShiftAuto (-2) QEMU's adaptive shift.
 	Shift int
 	// Record / Replay name a QEMU record/replay file (qemu.sh --record /
 	// --replay; both imply icount). At most one may be set.
@@ -69,8 +77,8 @@ func (c *Config) validate() error {
 	if c.Timeout <= 0 {
 		return fmt.Errorf("qemu: Config.Timeout is %v; it is required and must be > 0", c.Timeout)
 	}
-	if c.Shift != ShiftZero && (c.Shift < 0 || c.Shift > maxShift) {
-		return fmt.Errorf("qemu: Config.Shift is %d; want 0 (no fixed shift), 1..%d, or ShiftZero", c.Shift, maxShift)
+	if c.Shift != ShiftZero && c.Shift != ShiftAuto && (c.Shift < 0 || c.Shift > maxShift) {
+		return fmt.Errorf("qemu: Config.Shift is %d; want 0 (none given), 1..%d, ShiftZero or ShiftAuto", c.Shift, maxShift)
 	}
 	if c.Record != "" && c.Replay != "" {
 		return fmt.Errorf("qemu: Config.Record (%s) and Config.Replay (%s) are both set; pick one", c.Record, c.Replay)

@@ -24,6 +24,8 @@ func scriptFlags(c Config) []string {
 	switch {
 	case c.Shift == ShiftZero:
 		f = append(f, "--shift", "0")
+	case c.Shift == ShiftAuto:
+		f = append(f, "--shift", "auto")
 	case c.Shift > 0:
 		f = append(f, "--shift", strconv.Itoa(c.Shift))
 	case c.Icount:

@@ -1,15 +1,17 @@
 // Command stressbench measures the lockup reproducer: for each
 // architecture, mode and flush variant it runs many seeds and prints a
-// table — detection rate, wall time from the workload's start to the
-// detection (min/median/max), and per wall second: timer interrupts inside
-// a flush window, preemptions inside one, injections and refused
-// injections, context switches — plus boot-to-ready times. `make bench`
-// runs it. Fixed-variant runs last -fixed-seconds of guest time each and
-// must never detect anything.
+// table — detection rate, ticks to the detection (min/median/max: the
+// machine-independent figure, identical on any host under -icount's fixed
+// shift), wall time from the workload's start to the detection, window
+// hits per 1,000 ticks (machine-independent too), and per wall second:
+// timer interrupts inside a flush window, preemptions inside one,
+// injections and refused injections, context switches — plus boot-to-ready
+// times. `make bench` runs it. Fixed-variant runs last -fixed-seconds of
+// guest time each and must never detect anything.
 //
 // Modes:
 //
-//	icount          natural preemption: -icount, jittered 10 kHz timer
+//	icount          natural preemption: -icount at qemu.sh's fixed shift, jittered 10 kHz timer
 //	inject-tcg      breakpoint injection (inject=50), default TCG
 //	inject-icount   breakpoint injection under -icount
 package main
@@ -38,18 +40,22 @@ type mode struct {
 
 var modes = []mode{
 	{name: "icount", stress: true},
-	{name: "inject-tcg", words: []string{"workload=stress", "hz=1000", "sched=shuffle", "lockup=8", "inject=50"}},
-	{name: "inject-icount", icount: true, words: []string{"workload=stress", "hz=10000", "sched=shuffle", "lockup=8", "inject=50"}},
+	{name: "inject-tcg", words: []string{"workload=stress", "inject=50"}},
+	{name: "inject-icount", icount: true, words: []string{"workload=stress", "inject=50"}},
 }
 
 type sample struct {
 	detected bool
+	ticks    uint64        // ticks from the workload's start to the detection
 	wall     time.Duration // start of the workload -> DETECTED line
 	guest    time.Duration // wall time of the whole run after the start
 	stat     map[string]uint64
 }
 
-var statRE = regexp.MustCompile(`(\w+)=(\d+)`)
+var (
+	statRE   = regexp.MustCompile(`(\w+)=(\d+)`)
+	detectRE = regexp.MustCompile(`^DETECTED: \S+ after (\d+) ticks`)
+)
 
 func main() {
 	seeds := flag.Int("seeds", 10, "seeds per architecture and mode")
@@ -66,8 +72,8 @@ func main() {
 	}
 	fmt.Printf("stressbench: %d seeds per row, timeout %v, fixed runs %d guest s, 2 QEMUs at a time; rates per wall second\n\n",
 		*seeds, *timeout, *fixedSecs)
-	fmt.Printf("%-6s %-14s %-6s %9s %9s %9s %9s %9s %9s %9s %9s %10s\n", "arch", "mode", "flush", "detected",
-		"min", "median", "max", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s")
+	fmt.Printf("%-6s %-14s %-6s %9s %20s %26s %9s %9s %9s %9s %9s %10s\n", "arch", "mode", "flush", "detected",
+		"ticks min/med/max", "wall min/median/max", "hits/1k t", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s")
 	for _, arch := range strings.Split(*arches, ",") {
 		for _, m := range modes {
 			if !strings.Contains(","+*only+",", ","+m.name+",") {
@@ -102,12 +108,15 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 	}
 	wg.Wait()
 	var walls []time.Duration
-	var hits, pre, inj, ref, switches, secs float64
+	var ticks []uint64
+	var hits, pre, inj, ref, switches, secs, allTicks float64
 	for _, s := range samples {
 		if s.detected {
 			walls = append(walls, s.wall)
+			ticks = append(ticks, s.ticks)
 		}
 		if s.guest > 0 {
+			allTicks += float64(s.stat["ticks"])
 			hits += float64(s.stat["window_hits"])
 			pre += float64(s.stat["window_preemptions"])
 			inj += float64(s.stat["injections"])
@@ -117,9 +126,15 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 		}
 	}
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	min, med, max := "-", "-", "-"
+	sort.Slice(ticks, func(i, j int) bool { return ticks[i] < ticks[j] })
+	wallCol, tickCol := "-", "-"
 	if n := len(walls); n > 0 {
-		min, med, max = ms(walls[0]), ms(walls[n/2]), ms(walls[n-1])
+		wallCol = ms(walls[0]) + "/" + ms(walls[n/2]) + "/" + ms(walls[n-1])
+		tickCol = fmt.Sprintf("%d/%d/%d", ticks[0], ticks[n/2], ticks[n-1])
+	}
+	perKTicks := "-"
+	if allTicks > 0 {
+		perKTicks = strconv.FormatFloat(hits*1000/allTicks, 'f', 1, 64)
 	}
 	rate := func(x float64) string {
 		if secs == 0 {
@@ -127,8 +142,8 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 		}
 		return strconv.FormatFloat(x/secs, 'f', 0, 64)
 	}
-	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %9s %9s %9s %9s %9s %9s %9s %10s\n", arch, m.name, variant, len(walls), seeds,
-		min, med, max, rate(hits), rate(pre), rate(inj), rate(ref), rate(switches))
+	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %20s %26s %9s %9s %9s %9s %9s %10s\n", arch, m.name, variant, len(walls), seeds,
+		tickCol, wallCol, perKTicks, rate(hits), rate(pre), rate(inj), rate(ref), rate(switches))
 }
 
 func run(arch string, m mode, variant string, seed int, timeout time.Duration, fixedSecs int) sample {
@@ -147,6 +162,9 @@ func run(arch string, m mode, variant string, seed int, timeout time.Duration, f
 	det, ok2 := r.Find("DETECTED:")
 	if ok1 && ok2 {
 		s.detected, s.wall = true, det.At-start.At
+		if m := detectRE.FindStringSubmatch(det.Text); m != nil {
+			s.ticks, _ = strconv.ParseUint(m[1], 10, 64)
+		}
 	}
 	if ok1 && len(r.Lines) > 0 {
 		s.guest = r.Lines[len(r.Lines)-1].At - start.At

@@ -1,12 +1,9 @@
 // badptr for 386: see main.go and badptr_amd64.s (the same code; the line
 // buffer lives in BP and try takes the label in SI).
 #include "textflag.h"
-
-#define SYS_EXIT  1	// exit(code)
-#define SYS_WRITE 2	// write(buf, len) -> len or -errno
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 #define KERNEL_ADDR  0x100000	// the kernel is linked at 1 MiB
-#define PRIVATE_SIZE (16*4096)	// the private VMA: 16 pages (nothing mapped after it)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL BX, BP                     // BP = private VMA; its start is the line buffer
@@ -16,7 +13,7 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL $·labelKernel(SB), SI
 	CALL ·try(SB)
 
-	LEAL PRIVATE_SIZE(BP), BX       // write(first byte after the VMA, 16)
+	LEAL const_privateSize(BP), BX  // write(first byte after the VMA, 16)
 	MOVL $16, CX
 	MOVL $·labelUnmapped(SB), SI
 	CALL ·try(SB)
@@ -26,22 +23,22 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL $·labelHuge(SB), SI
 	CALL ·try(SB)
 
-	LEAL (PRIVATE_SIZE-8)(BP), BX   // write(8 bytes before the VMA's end, 16)
+	LEAL (const_privateSize-8)(BP), BX // write(8 bytes before the VMA's end, 16)
 	MOVL $16, CX
 	MOVL $·labelStraddle(SB), SI
 	CALL ·try(SB)
 
 done:
-	MOVL $SYS_EXIT, AX              // exit(0)
+	MOVL $const_sysExit, AX         // exit(0)
 	MOVL $0, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP done                        // exit does not return
 
 // try calls write(BX, CX) and prints "<label><result>\n", where SI points
 // at the label (a Go string: data pointer, length). Clobbers AX-DX, SI, DI.
 TEXT ·try(SB), NOSPLIT|NOFRAME, $0
-	MOVL $SYS_WRITE, AX
-	INT $0x80
+	MOVL $const_sysWrite, AX
+	INT $const_syscallVector
 	MOVL AX, DX                     // DX = the result
 
 	MOVL 4(SI), CX                  // copy the label to the buffer
@@ -60,11 +57,11 @@ positive:
 	MOVB $'\n', (DI)
 	INCL DI
 
-	MOVL $SYS_WRITE, AX             // write(buffer, DI-buffer)
+	MOVL $const_sysWrite, AX        // write(buffer, DI-buffer)
 	MOVL BP, BX
 	MOVL DI, CX
 	SUBL BP, CX
-	INT $0x80
+	INT $const_syscallVector
 	RET
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

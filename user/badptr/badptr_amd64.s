@@ -2,12 +2,9 @@
 // across a system call (int $0x80: number in AX, arguments in BX, CX, DX,
 // SI, result in AX).
 #include "textflag.h"
-
-#define SYS_EXIT  1	// exit(code)
-#define SYS_WRITE 2	// write(buf, len) -> len or -errno
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 #define KERNEL_ADDR  0x100000	// the kernel is linked at 1 MiB
-#define PRIVATE_SIZE (16*4096)	// the private VMA: 16 pages (nothing mapped after it)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ BX, R13                    // R13 = private VMA; its start is the line buffer
@@ -17,7 +14,7 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	LEAQ ·labelKernel(SB), R14
 	CALL ·try(SB)
 
-	LEAQ PRIVATE_SIZE(R13), BX      // write(first byte after the VMA, 16)
+	LEAQ const_privateSize(R13), BX // write(first byte after the VMA, 16)
 	MOVQ $16, CX
 	LEAQ ·labelUnmapped(SB), R14
 	CALL ·try(SB)
@@ -27,22 +24,22 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	LEAQ ·labelHuge(SB), R14
 	CALL ·try(SB)
 
-	LEAQ (PRIVATE_SIZE-8)(R13), BX  // write(8 bytes before the VMA's end, 16)
+	LEAQ (const_privateSize-8)(R13), BX // write(8 bytes before the VMA's end, 16)
 	MOVQ $16, CX
 	LEAQ ·labelStraddle(SB), R14
 	CALL ·try(SB)
 
 done:
-	MOVQ $SYS_EXIT, AX              // exit(0)
+	MOVQ $const_sysExit, AX         // exit(0)
 	MOVQ $0, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP done                        // exit does not return
 
 // try calls write(BX, CX) and prints "<label><result>\n", where R14 points
 // at the label (a Go string: data pointer, length). Clobbers AX-DX, SI, DI, R15.
 TEXT ·try(SB), NOSPLIT|NOFRAME, $0
-	MOVQ $SYS_WRITE, AX
-	INT $0x80
+	MOVQ $const_sysWrite, AX
+	INT $const_syscallVector
 	MOVQ AX, R15                    // R15 = the result
 
 	MOVQ 0(R14), SI                 // copy the label to the buffer
@@ -61,11 +58,11 @@ positive:
 	MOVB $'\n', (DI)
 	INCQ DI
 
-	MOVQ $SYS_WRITE, AX             // write(buffer, DI-buffer)
+	MOVQ $const_sysWrite, AX        // write(buffer, DI-buffer)
 	MOVQ R13, BX
 	MOVQ DI, CX
 	SUBQ R13, CX
-	INT $0x80
+	INT $const_syscallVector
 	RET
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

@@ -1,11 +1,7 @@
 // hello for 386: see main.go and hello_amd64.s (the same code with 32-bit
 // registers).
 #include "textflag.h"
-
-#define SYS_EXIT   1	// exit(code)
-#define SYS_WRITE  2	// write(buf, len) -> len or -errno
-#define SYS_GETPID 3	// getpid() -> task id
-#define SYS_YIELD  4	// yield()
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL AX, BP               // BP = task id
@@ -26,31 +22,31 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	POPL BX
 	MOVL DI, CX
 	SUBL BX, CX
-	MOVL $SYS_WRITE, AX
-	INT $0x80
+	MOVL $const_sysWrite, AX
+	INT $const_syscallVector
 
 	// getpid() must return the id the kernel passed in AX; else exit(1).
-	MOVL $SYS_GETPID, AX
-	INT $0x80
+	MOVL $const_sysGetpid, AX
+	INT $const_syscallVector
 	CMPL AX, BP
 	JNE fail
 
 	// yield() three times.
 	MOVL $3, SI
 again:
-	MOVL $SYS_YIELD, AX
-	INT $0x80
+	MOVL $const_sysYield, AX
+	INT $const_syscallVector
 	DECL SI
 	JNZ again
 
 	// exit(0)
-	MOVL $SYS_EXIT, AX
+	MOVL $const_sysExit, AX
 	MOVL $0, BX
-	INT $0x80
+	INT $const_syscallVector
 fail:
-	MOVL $SYS_EXIT, AX        // exit(1)
+	MOVL $const_sysExit, AX   // exit(1)
 	MOVL $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail                  // exit does not return
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

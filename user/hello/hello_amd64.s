@@ -2,11 +2,7 @@
 // across a system call (int $0x80: number in AX, arguments in BX, CX, DX,
 // SI, result in AX).
 #include "textflag.h"
-
-#define SYS_EXIT   1	// exit(code)
-#define SYS_WRITE  2	// write(buf, len) -> len or -errno
-#define SYS_GETPID 3	// getpid() -> task id
-#define SYS_YIELD  4	// yield()
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVQ AX, R12              // R12 = task id
@@ -24,34 +20,34 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	INCQ DI
 
 	// write(R13, DI-R13)
-	MOVQ $SYS_WRITE, AX
+	MOVQ $const_sysWrite, AX
 	MOVQ R13, BX
 	MOVQ DI, CX
 	SUBQ R13, CX
-	INT $0x80
+	INT $const_syscallVector
 
 	// getpid() must return the id the kernel passed in AX; else exit(1).
-	MOVQ $SYS_GETPID, AX
-	INT $0x80
+	MOVQ $const_sysGetpid, AX
+	INT $const_syscallVector
 	CMPQ AX, R12
 	JNE fail
 
 	// yield() three times.
 	MOVQ $3, R14
 again:
-	MOVQ $SYS_YIELD, AX
-	INT $0x80
+	MOVQ $const_sysYield, AX
+	INT $const_syscallVector
 	DECQ R14
 	JNZ again
 
 	// exit(0)
-	MOVQ $SYS_EXIT, AX
+	MOVQ $const_sysExit, AX
 	MOVQ $0, BX
-	INT $0x80
+	INT $const_syscallVector
 fail:
-	MOVQ $SYS_EXIT, AX        // exit(1)
+	MOVQ $const_sysExit, AX   // exit(1)
 	MOVQ $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail                  // exit does not return
 
 // putdec writes AX as unsigned decimal at DI and advances DI.

@@ -1,27 +1,25 @@
 // kread for 386: see main.go. System calls: int $0x80, number in AX,
 // arguments in BX, CX.
 #include "textflag.h"
-
-#define SYS_EXIT  1	// exit(code)
-#define SYS_WRITE 2	// write(buf, len)
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 #define KERNEL_ADDR 0x100000	// the kernel is linked at 1 MiB
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
-	MOVL $SYS_WRITE, AX       // write(before)
+	MOVL $const_sysWrite, AX  // write(before)
 	MOVL ·before(SB), BX
 	MOVL ·before+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	MOVL $KERNEL_ADDR, BX
 	MOVL (BX), DX             // a user-mode read of a supervisor page: #PF
 
-	MOVL $SYS_WRITE, AX       // write(after): only if the read did not fault
+	MOVL $const_sysWrite, AX  // write(after): only if the read did not fault
 	MOVL ·after(SB), BX
 	MOVL ·after+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
-	MOVL $SYS_EXIT, AX        // exit(1)
+	MOVL $const_sysExit, AX   // exit(1)
 	MOVL $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

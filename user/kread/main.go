@@ -5,6 +5,16 @@
 // system-call ABI is in user/README.md.
 package main
 
+import "tlbrace/kernel/user/abi"
+
+// The kernel interface the assembly uses (as const_NAME from go_asm.h),
+// from the one definition in kernel/user/abi.
+const (
+	syscallVector = abi.SyscallVector // int $0x80
+	sysExit       = abi.SysExit       // exit(code)
+	sysWrite      = abi.SysWrite      // write(buf, len)
+)
+
 // start is the entry point: AX = task id, BX = private data address,
 // CX = shared page, SP = top of the stack.
 func start()

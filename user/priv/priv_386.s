@@ -1,24 +1,22 @@
 // priv for 386: see main.go. System calls: int $0x80, number in AX,
 // arguments in BX, CX.
 #include "textflag.h"
-
-#define SYS_EXIT  1	// exit(code)
-#define SYS_WRITE 2	// write(buf, len)
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
-	MOVL $SYS_WRITE, AX       // write(before)
+	MOVL $const_sysWrite, AX  // write(before)
 	MOVL ·before(SB), BX
 	MOVL ·before+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	CLI                       // privileged (CPL 3 > IOPL 0): #GP, Intel SDM vol. 2A "CLI"
 
-	MOVL $SYS_WRITE, AX       // write(after): only if the CLI did not fault
+	MOVL $const_sysWrite, AX  // write(after): only if the CLI did not fault
 	MOVL ·after(SB), BX
 	MOVL ·after+4(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
-	MOVL $SYS_EXIT, AX        // exit(1)
+	MOVL $const_sysExit, AX   // exit(1)
 	MOVL $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

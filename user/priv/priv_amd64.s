@@ -1,24 +1,22 @@
 // priv for amd64: see main.go. System calls: int $0x80, number in AX,
 // arguments in BX, CX.
 #include "textflag.h"
-
-#define SYS_EXIT  1	// exit(code)
-#define SYS_WRITE 2	// write(buf, len)
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
-	MOVQ $SYS_WRITE, AX       // write(before)
+	MOVQ $const_sysWrite, AX  // write(before)
 	MOVQ ·before(SB), BX
 	MOVQ ·before+8(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 
 	CLI                       // privileged (CPL 3 > IOPL 0): #GP, Intel SDM vol. 2A "CLI"
 
-	MOVQ $SYS_WRITE, AX       // write(after): only if the CLI did not fault
+	MOVQ $const_sysWrite, AX  // write(after): only if the CLI did not fault
 	MOVQ ·after(SB), BX
 	MOVQ ·after+8(SB), CX
-	INT $0x80
+	INT $const_syscallVector
 fail:
-	MOVQ $SYS_EXIT, AX        // exit(1)
+	MOVQ $const_sysExit, AX   // exit(1)
 	MOVQ $1, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP fail

@@ -11,6 +11,20 @@
 // worker_386.s / worker_amd64.s; the system-call ABI is in user/README.md.
 package main
 
+import "tlbrace/kernel/user/abi"
+
+// The kernel interface the assembly uses (as const_NAME from go_asm.h),
+// from the one definition in kernel/user/abi.
+const (
+	syscallVector = abi.SyscallVector                   // int $0x80
+	sysExit       = abi.SysExit                         // exit(code)
+	sysYield      = abi.SysYield                        // yield()
+	sysReport     = abi.SysReport                       // report(kind, addr, value)
+	reportForeign = abi.ReportForeign                   // report kind: read another task's signature
+	privateWords  = abi.PrivatePages * abi.PageSize / 4 // the private pages, in 4-byte words
+	sharedWords   = abi.SharedPages * abi.PageSize / 4  // the shared page, in 4-byte words
+)
+
 // start is the entry point: AX = task id, BX = private data address,
 // CX = shared page, SP = top of the stack.
 func start()

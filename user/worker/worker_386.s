@@ -1,15 +1,7 @@
 // worker for 386: see main.go and worker_amd64.s (the same code; the
 // signature lives in BP, the page addresses on the stack).
 #include "textflag.h"
-
-#define SYS_EXIT   1	// exit(code)
-#define SYS_YIELD  4	// yield()
-#define SYS_REPORT 6	// report(kind, addr, value)
-
-#define KIND_FOREIGN 1	// report kind: read another task's signature
-#define PRIVATE_WORDS (16*1024)	// 16 pages of 1024 4-byte words
-#define SHARED_WORDS 1024	// 1 page
-#define YIELD_EVERY 16	// rounds between yields (a power of two)
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL AX, BP               // BP = signature 0x5A5A0000 | id
@@ -17,33 +9,33 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	ORL $0x5A5A0000, BP
 	PUSHL BX                  // 8(SP) = private pages
 	PUSHL CX                  // 4(SP) = shared page
-	PUSHL $0                  // 0(SP) = round counter
+	PUSHL $0                  // 0(SP) = rounds done (a debugger's progress mark)
 	CLD
 
 round:
 	// Fill the private pages, then the shared page, with the signature.
 	MOVL BP, AX
 	MOVL 8(SP), DI
-	MOVL $PRIVATE_WORDS, CX
+	MOVL $const_privateWords, CX
 	REP; STOSL                // store AX at DI, CX times
 	MOVL 4(SP), DI
-	MOVL $SHARED_WORDS, CX
+	MOVL $const_sharedWords, CX
 	REP; STOSL
 
 	// Read them all back.
 	MOVL 8(SP), SI
-	MOVL $PRIVATE_WORDS, CX
+	MOVL $const_privateWords, CX
 	CALL ·check(SB)
 	MOVL 4(SP), SI
-	MOVL $SHARED_WORDS, CX
+	MOVL $const_sharedWords, CX
 	CALL ·check(SB)
 
-	// yield() every YIELD_EVERY rounds.
+	// yield() after every round: the watchdog sees progress at a steady
+	// pace (a round is ~120,000 instructions), and each yield is one more
+	// switch away from this address space.
 	INCL 0(SP)
-	TESTL $(YIELD_EVERY-1), 0(SP)
-	JNZ round
-	MOVL $SYS_YIELD, AX
-	INT $0x80
+	MOVL $const_sysYield, AX
+	INT $const_syscallVector
 	JMP round
 
 // check compares CX words at SI with BP (the signature).
@@ -57,13 +49,13 @@ next:
 	JNZ next
 	RET
 foreign:
-	// report(KIND_FOREIGN, address, value read), then exit(2).
+	// report(reportForeign, address, value read), then exit(2).
 	MOVL AX, DX               // value
 	MOVL SI, CX               // address
-	MOVL $KIND_FOREIGN, BX
-	MOVL $SYS_REPORT, AX
-	INT $0x80
-	MOVL $SYS_EXIT, AX
+	MOVL $const_reportForeign, BX
+	MOVL $const_sysReport, AX
+	INT $const_syscallVector
+	MOVL $const_sysExit, AX
 	MOVL $2, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP foreign               // exit does not return

@@ -2,15 +2,7 @@
 // across a system call (int $0x80: number in AX, arguments in BX, CX, DX,
 // SI, result in AX).
 #include "textflag.h"
-
-#define SYS_EXIT   1	// exit(code)
-#define SYS_YIELD  4	// yield()
-#define SYS_REPORT 6	// report(kind, addr, value)
-
-#define KIND_FOREIGN 1	// report kind: read another task's signature
-#define PRIVATE_WORDS (16*1024)	// 16 pages of 1024 4-byte words
-#define SHARED_WORDS 1024	// 1 page
-#define YIELD_EVERY 16	// rounds between yields (a power of two)
+#include "go_asm.h" // const_NAME: the kernel interface (main.go)
 
 TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	MOVL AX, R12              // R12 = signature 0x5A5A0000 | id
@@ -18,34 +10,33 @@ TEXT ·start(SB), NOSPLIT|NOFRAME, $0
 	ORL $0x5A5A0000, R12
 	MOVQ BX, R13              // R13 = private pages
 	MOVQ CX, R14              // R14 = shared page
-	MOVQ $0, R15              // R15 = round counter
+	MOVQ $0, R15              // R15 = rounds done (a debugger's progress mark)
 	CLD
 
 round:
 	// Fill the private pages, then the shared page, with the signature.
 	MOVL R12, AX
 	MOVQ R13, DI
-	MOVQ $PRIVATE_WORDS, CX
+	MOVQ $const_privateWords, CX
 	REP; STOSL                // store AX at DI, CX times
 	MOVQ R14, DI
-	MOVQ $SHARED_WORDS, CX
+	MOVQ $const_sharedWords, CX
 	REP; STOSL
 
 	// Read them all back.
 	MOVQ R13, SI
-	MOVQ $PRIVATE_WORDS, CX
+	MOVQ $const_privateWords, CX
 	CALL ·check(SB)
 	MOVQ R14, SI
-	MOVQ $SHARED_WORDS, CX
+	MOVQ $const_sharedWords, CX
 	CALL ·check(SB)
 
-	// yield() every YIELD_EVERY rounds, so other workers run (and the
-	// kernel switches address spaces often).
+	// yield() after every round: the watchdog sees progress at a steady
+	// pace (a round is ~120,000 instructions), and each yield is one more
+	// switch away from this address space.
 	INCQ R15
-	TESTQ $(YIELD_EVERY-1), R15
-	JNZ round
-	MOVQ $SYS_YIELD, AX
-	INT $0x80
+	MOVQ $const_sysYield, AX
+	INT $const_syscallVector
 	JMP round
 
 // check compares CX words at SI with R12 (the signature).
@@ -59,13 +50,13 @@ next:
 	JNZ next
 	RET
 foreign:
-	// report(KIND_FOREIGN, address, value read), then exit(2).
+	// report(reportForeign, address, value read), then exit(2).
 	MOVL AX, DX               // value (zero-extended)
 	MOVQ SI, CX               // address
-	MOVQ $KIND_FOREIGN, BX
-	MOVQ $SYS_REPORT, AX
-	INT $0x80
-	MOVQ $SYS_EXIT, AX
+	MOVQ $const_reportForeign, BX
+	MOVQ $const_sysReport, AX
+	INT $const_syscallVector
+	MOVQ $const_sysExit, AX
 	MOVQ $2, BX
-	INT $0x80
+	INT $const_syscallVector
 	JMP foreign               // exit does not return

@@ -1,0 +1,31 @@
+package sched
+
+import "tlbrace/asm"
+
+// Tick overhead: the guest time from the start of a timer interrupt's
+// handler to the moment a task runs again — the handler, schedule() and
+// the switch it causes. Tasks get only what is left of each tick. Under
+// QEMU's -icount, guest time is counted in instructions; with the adaptive
+// shift (shift=auto) a host that falls behind makes every instruction
+// worth more guest time, so a tick holds fewer and fewer instructions
+// until this overhead eats nearly all of it and the tasks starve, although
+// the kernel is fine. The stress watchdog uses the figure to tell a
+// starved task from a hung one.
+
+// TickCycles totals the TSC cycles spent in timer ticks, from the handler's
+// start to the next task running.
+var TickCycles uint64
+
+// tickDone closes the current tick's interval, if one is open. It runs
+// where a task takes the CPU back: finishTaskSwitch (a switch happened)
+// and the end of preemptIRQ (the interrupted task goes on).
+func tickDone() {
+	if tickStart != 0 {
+		TickCycles += asm.Rdtsc() - tickStart
+		tickStart = 0
+		arm() // the next tick comes after a full interval of task time
+	}
+}
+
+// tickStart is the TSC at the start of the tick being handled (0: none).
+var tickStart uint64

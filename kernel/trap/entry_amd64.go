@@ -1,0 +1,10 @@
+package trap
+
+import "tlbrace/kernel/rt"
+
+// Constants entry_amd64.s reads from go_asm.h (const_NAME), derived from
+// kernel/rt's (assembly can name only its own package's constants).
+const (
+	msrFSBase     = rt.MSRFSBase     // FS base, reset on entry from ring 3
+	tlsBaseOffset = rt.TLSBaseOffset // FS base = &rt.tls[1]
+)
