@@ -96,7 +96,16 @@ func schedule() {
 	if next != prev {
 		contextSwitch(prev, next)
 	} else {
+		// Picked again: prev goes on at once. If it was preempted in a
+		// flush window, it writes back the CR3 value it just read, on
+		// the same active_mm — harmless — and is no longer in the
+		// window: a later switch back to it must not report a resume
+		// there (that flag would be stale).
 		prev.State = Running
+		if prev.inWindow && trace.Enabled {
+			trace.Add(trace.ResumeWindow, prev.ID, 0, mmID(prev.ActiveMM), prev.windowValue, 0)
+		}
+		prev.inWindow = false
 	}
 	asm.RestoreFlags(flags)
 }
