@@ -71,6 +71,7 @@ type Options struct {
 	Hang     uint64 // stress: guest seconds without worker progress that count as a hang
 	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Help     bool   // print the options and stop
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -121,6 +122,7 @@ var table = [...]option{
 	{"hang", kindUint, unsafe.Offsetof(Options{}.Hang), 5, 1, 3600, nil, "stress: guest seconds without a worker system call that count as a hang (or as starvation, if timer ticks ate the time)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
+	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).
