@@ -139,6 +139,10 @@ func readBootInfo(magic, info uintptr) {
 		console.Printf("%s\n", buf[:n])
 		rt.Exit(rt.ExitBadConfig)
 	}
+	if Opts.Help {
+		printUsage()
+		rt.Exit(rt.ExitPass)
+	}
 }
 
 func printUsage() {

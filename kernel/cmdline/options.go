@@ -80,6 +80,7 @@ type Options struct {
 	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
 	Bench    Bench
+	Help     bool // print the options and stop
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -131,6 +132,7 @@ var table = [...]option{
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
 	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
+	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

@@ -5,6 +5,7 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trace"
 )
 
 // The scheduler: one CPU, a run queue, CONFIG_PREEMPT semantics. Where
@@ -82,7 +83,16 @@ func schedule() {
 	if next != prev {
 		contextSwitch(prev, next)
 	} else {
+		// Picked again: prev goes on at once. If it was preempted in a
+		// flush window, it writes back the CR3 value it just read, on
+		// the same active_mm — harmless — and is no longer in the
+		// window: a later switch back to it must not report a resume
+		// there (that flag would be stale).
 		prev.State = Running
+		if prev.inWindow && trace.Enabled {
+			trace.Add(trace.ResumeWindow, prev.ID, 0, prev.ActiveMM.IDOrNone(), prev.windowValue, 0)
+		}
+		prev.inWindow = false
 	}
 	asm.RestoreFlags(flags)
 }
