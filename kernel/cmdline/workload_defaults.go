@@ -27,7 +27,7 @@ var workloadDefaults = [...]workloadDefault{
 }
 
 // workloadOption is the index of workload= in table.
-const workloadOption = 5
+const workloadOption = 7
 
 // defaultFor returns option i's default under workload w.
 func defaultFor(i int, w Workload) uint64 {
