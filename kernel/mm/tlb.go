@@ -5,13 +5,15 @@ import (
 	"tlbrace/kernel/preempt"
 )
 
-// The TLB flush primitives of the seed patch, both variants side by side.
+// The TLB flush primitives of the seed patch, every variant side by side.
 //
 // The fixed ones are Linux 2.6.10 after Ingo Molnar's patch: preemption
 // disabled around the whole CR3 read-and-write-back. The racy ones are the
-// same instructions without the guard — the 2.6.10-rc2 originals. The boot
-// option flush=racy|fixed picks which ones Flush and FlushGlobal call, so
-// one kernel image shows both behaviours.
+// same instructions without the guard — the 2.6.10-rc2 originals. The
+// modern ones (tlb_modern.go) are Linux since 2018: the primitive does not
+// guard, it asserts, and its callers run non-preemptible. The boot option
+// flush=racy|fixed|modern picks which ones Flush and FlushGlobal call, so
+// one kernel image shows every behaviour.
 
 // Variant is a flush protocol: which primitives Flush and FlushGlobal call.
 // A new variant is one more constant, one more line in variants, and one
@@ -19,8 +21,9 @@ import (
 type Variant uint8
 
 const (
-	Fixed Variant = iota // Linux 2.6.10 after the seed patch: preemption off across the CR3 round trip
-	Racy                 // Linux 2.6.10-rc2: preemptible between the CR3 read and the write
+	Fixed  Variant = iota // Linux 2.6.10 after the seed patch (and 5cf0791da5c1 in 2016): preemption off across the CR3 round trip
+	Racy                  // Linux 2.6.10-rc2: preemptible between the CR3 read and the write
+	Modern                // Linux since 2018 (decab0888e6e): the primitive asserts, its callers disable preemption
 	NumVariants
 )
 
@@ -28,8 +31,9 @@ const (
 // values on the command line, in the same order (kernel/cmdline;
 // variant_test.go checks that the two agree).
 var variants = [NumVariants]struct{ name, about string }{
-	Fixed: {"fixed", "fixed (preemption disabled around the CR3 round trip)"},
-	Racy:  {"racy", "RACY (2.6.10-rc2, no preemption guard)"},
+	Fixed:  {"fixed", "fixed (preemption disabled around the CR3 round trip)"},
+	Racy:   {"racy", "RACY (2.6.10-rc2, no preemption guard)"},
+	Modern: {"modern", "modern (the primitive asserts non-preemptible, callers guard; switch_mm by loaded_mm, CR3 checked at every switch)"},
 }
 
 // String returns the variant's name, as flush= spells it.
@@ -141,23 +145,32 @@ func noteUnguarded() {
 	}
 }
 
-// Flush flushes the non-global TLB entries with the selected variant.
+// Flush flushes the non-global TLB entries with the selected variant: the
+// kernel's flush for an address space whose mappings changed (Linux:
+// flush_tlb_mm_range on one CPU; in 2016 __flush_tlb_up, the exit path's).
+// Any context may call it: with flush=modern the guard is here, in the
+// caller of the asserting primitive (flushTLBMMRange).
 func Flush() {
 	Flushes++
 	switch Selected {
 	case Racy:
 		flushTLBRacy()
+	case Modern:
+		flushTLBMMRange()
 	default:
 		flushTLB()
 	}
 }
 
-// FlushGlobal flushes every TLB entry, global ones too, with the selected variant.
+// FlushGlobal flushes every TLB entry, global ones too, with the selected
+// variant (Linux: flush_tlb_all). Any context may call it; see Flush.
 func FlushGlobal() {
 	GlobalFlushes++
 	switch Selected {
 	case Racy:
 		flushTLBGlobalRacy()
+	case Modern:
+		flushTLBAll()
 	default:
 		flushTLBGlobal()
 	}

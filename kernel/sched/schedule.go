@@ -54,6 +54,7 @@ func Init(p Policy, seed uint64) {
 	main.G = *rt.CurrentG() // the boot stack's bounds
 	main.ActiveMM = &mm.InitMM
 	mm.InitMM.Grab()
+	tlbState.loadedMM = &mm.InitMM
 	current = main
 	rt.SetG(&main.G)
 	preempt.SetCurrent(&main.Preempt)

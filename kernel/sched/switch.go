@@ -38,6 +38,9 @@ var (
 // contextSwitch switches from prev to next. Interrupts are off.
 func contextSwitch(prev, next *Task) {
 	oldmm := prev.ActiveMM
+	if mm.Selected == mm.Modern {
+		debugVMCheck(prev, next) // CONFIG_DEBUG_VM, always on with flush=modern (tlbstate.go)
+	}
 
 	if next.MM == nil {
 		// Step 1: a kernel thread has no address space of its own: it
@@ -79,9 +82,10 @@ func contextSwitch(prev, next *Task) {
 	// Step 4: the debug check (checkcr3=on): does CR3 hold what the
 	// scheduler believes? Linux 2.6.10 has none; this is how modern
 	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
-	if CheckCR3 && next.ActiveMM != nil {
-		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root && OnCR3Mismatch != nil {
-			OnCR3Mismatch(prev, next, cr3)
+	// (flush=modern checks before the switch instead, against loaded_mm.)
+	if CheckCR3 && mm.Selected != mm.Modern && next.ActiveMM != nil {
+		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root {
+			cr3Mismatch(prev, next, cr3)
 		}
 	}
 
@@ -99,12 +103,18 @@ func contextSwitch(prev, next *Task) {
 
 // switchMM is switch_mm(prev, next, tsk): load CR3 only when the address
 // space changes. Switching page tables with interrupts on would let an
-// interrupt see a half-switched task: a kernel bug.
+// interrupt see a half-switched task: a kernel bug. With flush=modern it
+// is switch_mm_irqs_off: prev is loaded_mm, not the previous task's
+// active_mm (tlbstate.go says why, and why that does not stop the race).
 //
 //audit:irqs-off switch_mm: called only by contextSwitch inside schedule()'s SaveFlagsCli section; the FlagIF check above enforces it at run time
 func switchMM(prev, next *mm.MM, t *Task) {
 	if asm.Flags()&asm.FlagIF != 0 {
 		Bug("switch_mm with interrupts enabled")
+	}
+	tlbState.isLazy = false
+	if mm.Selected == mm.Modern {
+		prev = tlbState.loadedMM
 	}
 	if prev == next {
 		CR3Skips++ // the scheduler trusts that CR3 already holds next's table
@@ -114,15 +124,19 @@ func switchMM(prev, next *mm.MM, t *Task) {
 		return
 	}
 	CR3Writes++
+	tlbState.loadedMM = &switchingMM
 	mm.LoadCR3(next)
+	tlbState.loadedMM = next
 	if trace.Enabled {
 		trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
 	}
 }
 
 // enterLazyTLB is enter_lazy_tlb(): on a uniprocessor, nothing to do but
-// remember that this thread runs on a borrowed mm.
+// remember that this thread runs on a borrowed mm — and, as modern Linux
+// does, mark the CPU lazy (tlbstate.go). No CR3 write, in any variant.
 func enterLazyTLB(m *mm.MM, t *Task) {
+	tlbState.isLazy = true
 	LazyBorrows++
 	t.Borrows++
 	if trace.Enabled {
@@ -159,7 +173,9 @@ func LeaveMM() {
 		old := t.ActiveMM
 		mm.InitMM.Grab()
 		t.ActiveMM = &mm.InitMM
+		tlbState.loadedMM = &switchingMM
 		mm.LoadCR3(&mm.InitMM)
+		tlbState.loadedMM = &mm.InitMM
 		if old != nil {
 			old.Drop()
 		}

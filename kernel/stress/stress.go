@@ -204,8 +204,11 @@ func onSegfault(t *mm.Task, va uintptr, write bool) {
 func onCR3Mismatch(prev, next *sched.Task, cr3 uintptr) {
 	CR3Mismatches++
 	detect("CR3-MISMATCH")
-	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but active_mm %d's page table is %#x\n",
-		prev.ID, prev.Name(), next.ID, next.Name(), cr3, next.ActiveMM.ID, next.ActiveMM.Root)
+	m := sched.CR3ShouldHold(next) // loaded_mm with flush=modern, else next's active_mm
+	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but %s %d's page table is %#x; CR3 belongs to ",
+		prev.ID, prev.Name(), next.ID, next.Name(), cr3, believedName(), m.IDOrNone(), m.Root)
+	mm.PrintOwner(cr3)
+	console.Print("\n")
 	finish()
 }
 

@@ -21,6 +21,11 @@ const (
 	ResumeWindow                  // A resumes in the window: will write V while active_mm is X
 	Fault                         // user task A faulted at V, present in its mm X
 	Detect                        // a detector fired
+	Exit                          // task A enters do_exit (exit code V)
+	ExitMM                        // exit_mm: task A sets its mm to nil and runs on its old mm X lazily, as a borrower
+	TeardownFlush                 // exit_mmap: task A, a borrower now, flushes the TLB of its dying mm X (CR3 before it)
+	FreePGD                       // mm X's page directory (at V) is freed
+	Warn                          // flush=modern: task A (active_mm X) called a flush primitive preemptible
 )
 
 // Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
@@ -104,13 +109,14 @@ func Dump(n int) {
 	console.Print("TRACE-RAW END\n")
 }
 
-var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect"}
+var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
+	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn"}
 
 func printRaw(e *Entry) {
 	vo, co := -1, -1
 	if OwnerOf != nil {
 		co = OwnerOf(e.CR3)
-		if e.Kind == PreemptWindow || e.Kind == ResumeWindow {
+		if e.Kind == PreemptWindow || e.Kind == ResumeWindow || e.Kind == FreePGD {
 			vo = OwnerOf(e.V)
 		}
 	}
@@ -174,6 +180,34 @@ func printEntry(e *Entry) {
 		console.Print("DETECT   ")
 		task(e.A)
 		console.Print("\n")
+	case Exit:
+		console.Print("EXIT     ")
+		task(e.A)
+		console.Printf(" enters do_exit (code %d)\n", int(e.V))
+	case ExitMM:
+		console.Print("exit_mm  ")
+		task(e.A)
+		console.Print(" sets its mm to nil: it now borrows its old ")
+		mmName(int(e.X))
+		console.Print(" like a lazy kernel thread\n")
+	case TeardownFlush:
+		console.Print("teardown ")
+		task(e.A)
+		console.Print(" flushes the TLB of its dying ")
+		mmName(int(e.X))
+		console.Print(" (CR3 = ")
+		cr3Name(e.CR3)
+		console.Print(")\n")
+	case FreePGD:
+		console.Print("free     ")
+		mmName(int(e.X))
+		console.Printf("'s page directory %#x is freed\n", e.V)
+	case Warn:
+		console.Print("WARN     ")
+		task(e.A)
+		console.Print(" calls a flush primitive preemptible (flush=modern's assertion; active_mm ")
+		mmName(int(e.X))
+		console.Print(")\n")
 	}
 }
 
