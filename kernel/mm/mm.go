@@ -1,6 +1,9 @@
 package mm
 
-import "tlbrace/kernel/preempt"
+import (
+	"tlbrace/kernel/preempt"
+	"tlbrace/kernel/trace"
+)
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
 // needs. Its top-level table (Root, Linux's pgd) has the kernel slots
@@ -127,24 +130,27 @@ func (m *MM) Drop() {
 		writeCR3(root)
 	}
 	preempt.Enable()
+	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
 	FreeFrame(m.Root)
 	m.used = false
 	MMsFreed++
 }
 
 // Put releases a user reference (mmput): the last one tears the user
-// mappings down (exit_mmap) and drops the users' shared structural reference.
+// mappings down (exit_mmap, teardown.go) and drops the users' shared
+// structural reference.
 func (m *MM) Put() {
 	m.Users--
 	if m.Users > 0 {
 		return
 	}
-	m.unmapUser()
-	m.VMAs.Reset()
+	m.exitMMap()
 	m.Drop()
 }
 
-// unmapUser frees every user page and user page table below Root.
+// unmapUser frees every user page and user page table below Root: what
+// exitMMap's unmapping of the VMAs left (page tables, and pages mapped
+// outside any VMA, as kernel tests do).
 func (m *MM) unmapUser() {
 	t := tableAt(m.Root)
 	for i := range t {

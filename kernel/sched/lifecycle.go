@@ -10,8 +10,9 @@ import (
 )
 
 // A task's life: spawned (Spawn, SpawnUser), running, dead (Exit,
-// ExitFromTrap, killed by a fault, Kill), reaped (finishTaskSwitch frees
-// the slot of a task that died running, once the CPU is off its stack).
+// ExitFromTrap and do_exit in exit.go, killed by a fault, Kill), reaped
+// (finishTaskSwitch frees the slot of a task that died running, once the
+// CPU is off its stack).
 
 // Counters. TasksKilled counts tasks killed (by faults or by Kill);
 // FaultKills only those a fault of their own killed.
@@ -95,10 +96,12 @@ func Exit(code int) {
 }
 
 // ExitFromTrap ends the current task from a trap handler (the exit system
-// call): like Exit, but the switch happens on the way out of the trap.
+// call, a fatal fault): the task runs do_exit on its own kernel stack as
+// the trap returns (exit.go), preemptible, as a Linux task does.
 func ExitFromTrap(code int) {
-	markDead(current, code)
-	current.Preempt.NeedResched = true
+	t := current
+	t.ExitCode = code
+	t.exiting = true
 }
 
 // killCurrent ends the current user task from a trap handler after a

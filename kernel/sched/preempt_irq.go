@@ -29,6 +29,9 @@ var (
 // interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`. Either way the
 // tick, if one is open, ends when a task runs again (overhead.go).
 func preemptIRQ(f *trap.Frame) {
+	if current.exiting {
+		doExit() // never returns (exit.go)
+	}
 	preemptOnReturn(f)
 	tickDone()
 }

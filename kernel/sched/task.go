@@ -55,6 +55,7 @@ type Task struct {
 
 	WakeAt   uint64 // tick to wake at, when Sleeping
 	ExitCode int
+	exiting  bool // ExitFromTrap: run do_exit when the trap returns (exit.go)
 
 	// Counters for the per-task table.
 	Switches, Preemptions, Ticks, Syscalls uint64
