@@ -49,7 +49,8 @@ func runWorkload() {
 	switch Opts.Workload {
 	case cmdline.WorkloadStress:
 		ok := stress.Run(stress.Config{
-			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
+			Scenario: Opts.Scenario, Caller: Opts.Caller,
+			Users: int(Opts.Users), KThreads: kthreads(), Lockup: int(Opts.Lockup),
 			Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
 			Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 		}, program("bin/worker"))
@@ -116,4 +117,13 @@ func monitorStress(v mm.Variant, seconds uint64) {
 		console.Print("monitor: no detection. Note: without -icount a timer can never land in the window;\n" +
 			"         boot with ./qemu.sh --icount, or use inject= on the command line.\n")
 	}
+}
+
+// kthreads is kthreads= where it means something: scenario=exit has no
+// kernel flusher threads.
+func kthreads() int {
+	if Opts.Scenario == cmdline.ScenarioExit {
+		return 0
+	}
+	return int(Opts.KThreads)
 }

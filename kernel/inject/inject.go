@@ -38,8 +38,9 @@ var (
 
 	// Injections counts hits turned into a reschedule request.
 	Injections uint64
-	// Refused counts injections that found preemption disabled: the
-	// fixed flush deferring the reschedule past its CR3 write.
+	// Refused counts injections that found preemption disabled (the
+	// fixed flush deferring the reschedule past its CR3 write) or
+	// interrupts off (a flush inside an interrupts-off section).
 	Refused uint64
 )
 
@@ -85,8 +86,8 @@ func onDebug(f *trap.Frame, g *rt.G) {
 	}
 	Injections++
 	t := sched.Current()
-	if t.Preempt.Count != 0 {
-		Refused++
+	if t.Preempt.Count != 0 || f.Flags&asm.FlagIF == 0 {
+		Refused++ // preemption disabled, or interrupts off: preemptIRQ will not switch
 	}
 	t.Preempt.NeedResched = true // preemptIRQ decides, exactly as for a tick
 }

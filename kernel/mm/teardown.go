@@ -15,36 +15,39 @@ import "tlbrace/kernel/trace"
 // the flush windows — and the injector's breakpoints on them — are the
 // same as the kernel threads'.
 
-// zapBlock is how many pages are unmapped between two TLB flushes: Linux
-// 2.6's unmap_vmas under CONFIG_PREEMPT finished the mmu_gather (and so
-// flushed) every ZAP_BLOCK_SIZE = 8 pages, to offer a reschedule point.
+// zapBlock is how many pages of address range are unmapped between two
+// TLB flushes. Linux 2.6's unmap_vmas, under CONFIG_PREEMPT, walked a VMA
+// in blocks of ZAP_BLOCK_SIZE = 8 pages and could finish the mmu_gather
+// (and so flush) after each, to reschedule; tlbrace flushes after every
+// block that unmapped something.
 const zapBlock = 8
 
 // TeardownFlushes counts the flushes of exit_mmap.
 var TeardownFlushes uint64
 
 // exitMMap unmaps every VMA page by page, freeing the frames, flushing
-// the TLB after every zapBlock pages and at the end of each VMA; then it
-// frees the page tables and forgets the VMAs.
+// the TLB after every block of zapBlock pages (and the VMA's last, shorter
+// one) that unmapped something; then it frees the page tables and forgets
+// the VMAs.
 //
 // The flushes are flush_tlb_mm's: only when m is the running task's
 // active_mm (on a uniprocessor, a TLB holds entries of the loaded address
 // space only). In the exit path it is — and the task is a borrower.
 func (m *MM) exitMMap() {
 	for _, v := range m.VMAs.All() {
-		pending := 0
+		unmapped := false
 		for va := v.Start; va < v.End; va += PageSize {
 			if pa := Unmap(m.Root, va); pa != 0 {
 				FreeFrame(pa)
 				m.Pages--
-				if pending++; pending == zapBlock {
-					m.teardownFlush()
-					pending = 0
-				}
+				unmapped = true
 			}
-		}
-		if pending > 0 {
-			m.teardownFlush()
+			if end := va + PageSize; (end-v.Start)%(zapBlock*PageSize) == 0 || end == v.End {
+				if unmapped {
+					m.teardownFlush()
+				}
+				unmapped = false
+			}
 		}
 	}
 	m.unmapUser()

@@ -46,6 +46,7 @@ func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr
 	t.State = Runnable
 	rq.Push(t.ID)
 	TasksSpawned++
+	t.Serial = TasksSpawned
 	return t
 }
 

@@ -44,6 +44,9 @@ func preemptOnReturn(f *trap.Frame) {
 	if t.Preempt.Count != 0 {
 		return // preempt_enable will reschedule, and count it (preempt.Deferred)
 	}
+	if f.Flags&asm.FlagIF == 0 {
+		return // an exception (the injector's #DB) inside an interrupts-off section: not preemptible either
+	}
 	if t.State == Running {
 		t.Preemptions++
 		Preemptions++

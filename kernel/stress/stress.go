@@ -19,6 +19,7 @@ import (
 	"unsafe"
 
 	"tlbrace/asm"
+	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
@@ -29,6 +30,8 @@ import (
 
 // Config is the workload's knobs (validated by kernel/cmdline).
 type Config struct {
+	Scenario        cmdline.Scenario // who borrows an mm and flushes (scenario_*.go)
+	Caller          cmdline.Caller   // scenario=caller: its flush guarded or not
 	Users, KThreads int
 	Lockup          int    // spurious faults in a row that make a lockup
 	Seconds         uint64 // guest seconds to run; 0 = until stopped
@@ -61,17 +64,22 @@ func Run(c Config, workerImage []byte) bool {
 	stopped, detected = false, false
 	faultKills0 = sched.FaultKills
 	install()
-	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
-		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
+	console.Printf("stress: start scenario=%s users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
+		scenarioName(), c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
 	startTick = sched.TickCount()
 	statStartTSC, statStartCycles = asm.Rdtsc(), sched.TickCycles
 	lastProgressTick, Starved = 0, false
-	for i := 0; i < c.Users; i++ {
-		spawnWorker(i)
+	if c.Scenario != cmdline.ScenarioExit {
+		for i := 0; i < c.Users; i++ {
+			spawnWorker(i)
+		}
 	}
-	for i := 0; i < c.KThreads; i++ {
-		sched.Spawn("kflush", flusher, uintptr(i))
+	if c.Scenario == cmdline.ScenarioKthread {
+		for i := 0; i < c.KThreads; i++ {
+			sched.Spawn("kflush", flusher, uintptr(i))
+		}
 	}
+	startScenario() // the exit and caller scenarios' own tasks (scenario_*.go)
 	second := uint64(0)
 	for !detected {
 		sched.Sleep(sched.HZ)
@@ -85,6 +93,7 @@ func Run(c Config, workerImage []byte) bool {
 		}
 	}
 	stopped = true // the flushers see it and exit
+	stopScenario()
 	for i := 0; i < c.Users; i++ {
 		if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
 			sched.Kill(t)
@@ -184,7 +193,7 @@ func onReport(t *sched.Task, kind, addr, value uintptr) {
 // space's memory — typically its own stack slot read through another
 // task's page tables, which hold *that* task's pointers.
 func onSegfault(t *mm.Task, va uintptr, write bool) {
-	if t.Name != "worker" {
+	if t.Name != "worker" && t.Name != "exiter" {
 		return
 	}
 	Foreign++
