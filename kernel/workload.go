@@ -59,7 +59,8 @@ func runWorkload() {
 		}
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadExplore:
-		if explore.Run(int(Opts.Explore), Opts.Schedule, int(Opts.KThreads)) > 0 {
+		if explore.Run(explore.Config{Depth: int(Opts.Explore), Replay: Opts.Schedule, KThreads: kthreads(),
+			Scenario: Opts.Scenario, Caller: Opts.Caller}) > 0 {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)

@@ -82,6 +82,19 @@ func poolFlush() {
 	preempt.Enable()
 }
 
+// ReclaimPages returns to the pool every page still allocated, unmapped
+// again: for a workload that killed the tasks holding them (systematic
+// exploration ends each run that way).
+func ReclaimPages() {
+	for i := 0; i < pool.n; i++ {
+		if pool.inUse[i] {
+			setDirectMap(pool.frame[i], false)
+			pool.inUse[i] = false
+		}
+	}
+	poolFlush()
+}
+
 // AllocPage takes a page from the pool and maps it back into the direct
 // map (post_alloc_hook → kernel_map_pages), with the selected caller.
 func AllocPage() (uintptr, bool) {
