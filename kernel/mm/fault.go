@@ -195,8 +195,12 @@ func ReportWrongCR3(t *Task, va uintptr, write bool) {
 }
 
 // OwnerOf returns the live address space whose page table is at pa (nil
-// for the kernel's own table or a freed one).
+// for the kernel's own table or a freed one). The trace asks at every
+// switch: a direct-mapped cache of roots (rootCache) answers first.
 func OwnerOf(pa uintptr) *MM {
+	if m := *rootSlot(pa); m != nil && m.used && m.Root == pa {
+		return m
+	}
 	for i := range mms {
 		if mms[i].used && mms[i].Root == pa {
 			return &mms[i]
@@ -274,3 +278,9 @@ func Owning(va uintptr, not *MM) *MM {
 	}
 	return nil
 }
+
+// rootCache remembers, for each of 64 buckets of page-directory frames,
+// the last address space created with its root there: OwnerOf's fast path.
+var rootCache [64]*MM
+
+func rootSlot(pa uintptr) **MM { return &rootCache[(pa/PageSize)%uintptr(len(rootCache))] }

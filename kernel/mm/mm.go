@@ -79,6 +79,7 @@ func NewMM() *MM {
 	clear(dst[lo:hi])
 	copy(dst[hi:], src[hi:])
 	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true}
+	*rootSlot(root) = m
 	nextID++
 	MMsCreated++
 	return m
@@ -107,6 +108,7 @@ func (m *MM) Drop() {
 	if m.Count > 0 {
 		return
 	}
+	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
 	// The check and the repair must not be split by a switch: preempted
 	// between them, we would come back on another active_mm and write the
 	// wrong CR3 ourselves — the seed's race inside its own detector (found
@@ -130,9 +132,11 @@ func (m *MM) Drop() {
 		writeCR3(root)
 	}
 	preempt.Enable()
-	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
 	FreeFrame(m.Root)
 	m.used = false
+	if *rootSlot(m.Root) == m {
+		*rootSlot(m.Root) = nil
+	}
 	MMsFreed++
 }
 

@@ -5,6 +5,7 @@
 package trace
 
 import (
+	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/rt"
 )
@@ -29,14 +30,19 @@ const (
 )
 
 // Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
-// init_mm, -1 = none); CR3 is the value the CPU held right after.
+// init_mm, -1 = none); CR3 is the value the CPU held right after. The
+// owners of CR3 and of a page-table value in V are looked up when the
+// event is recorded (OwnerOf): page tables are freed and reused, by the
+// thousand a second when tasks exit, so at dump time a value may belong
+// to another address space, or to none.
 type Entry struct {
-	Tick uint64
-	Kind Kind
-	A, B int16
-	X    int16
-	V    uintptr
-	CR3  uintptr
+	Tick           uint64
+	Kind           Kind
+	A, B           int16
+	X              int16
+	VOwner, COwner int16 // mm ids owning V and CR3 then (-2: none; -1: not a page-table value)
+	V              uintptr
+	CR3            uintptr
 }
 
 // MaxEntries bounds the ring.
@@ -53,18 +59,35 @@ var (
 	OwnerOf func(cr3 uintptr) int
 )
 
-// Add records an event when tracing is on.
+// Add records an event when tracing is on. It may be called preemptible
+// (the exit path, mm's frees, the flush assertion): the clock read and the
+// slot it fills are taken with interrupts off, so events stay in order.
 func Add(k Kind, a, b, x int, v, cr3 uintptr) {
 	if !Enabled {
 		return
 	}
+	flags := asm.SaveFlagsCli()
+	defer asm.RestoreFlags(flags)
 	var tick uint64
 	if Clock != nil {
 		tick = Clock()
 	}
-	ring[next%MaxEntries] = Entry{Tick: tick, Kind: k, A: int16(a), B: int16(b), X: int16(x), V: v, CR3: cr3}
+	vo, co := -1, -1
+	if OwnerOf != nil {
+		co = -2 // no value: no owner
+		if cr3 != 0 {
+			co = OwnerOf(cr3)
+		}
+		if holdsTable(k) {
+			vo = OwnerOf(v)
+		}
+	}
+	ring[next%MaxEntries] = Entry{Tick: tick, Kind: k, A: int16(a), B: int16(b), X: int16(x), VOwner: int16(vo), COwner: int16(co), V: v, CR3: cr3}
 	next++
 }
+
+// holdsTable reports whether an event's V is a page-table address.
+func holdsTable(k Kind) bool { return k == PreemptWindow || k == ResumeWindow || k == FreePGD }
 
 // Count returns how many events were recorded in all.
 func Count() uint64 { return next }
@@ -97,7 +120,8 @@ func Dump(n int) {
 	console.Print("TRACE END\n")
 	// The same events for tools (tools/timeline): one line each,
 	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner" (owners are mm
-	// ids: 0 init_mm, -2 no live mm), then the task names.
+	// ids as recorded: 0 init_mm, -2 no live mm, -1 not a page-table
+	// value), then the task names.
 	Last(n, printRaw)
 	if NameOf != nil {
 		for id := 0; id < rt.MaxStacks; id++ { // one task per kernel stack (sched.MaxTasks)
@@ -113,14 +137,7 @@ var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "
 	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn"}
 
 func printRaw(e *Entry) {
-	vo, co := -1, -1
-	if OwnerOf != nil {
-		co = OwnerOf(e.CR3)
-		if e.Kind == PreemptWindow || e.Kind == ResumeWindow || e.Kind == FreePGD {
-			vo = OwnerOf(e.V)
-		}
-	}
-	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d\n", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, vo, co)
+	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d\n", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, e.VOwner, e.COwner)
 }
 
 func printEntry(e *Entry) {
@@ -134,7 +151,7 @@ func printEntry(e *Entry) {
 		console.Print("  (active_mm ")
 		mmName(int(e.X))
 		console.Print(", CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print(")\n")
 	case Borrow:
 		console.Print("borrow   ")
@@ -144,19 +161,19 @@ func printEntry(e *Entry) {
 		console.Print(" lazily: no CR3 write\n")
 	case CR3Write:
 		console.Print("cr3      switch_mm loads CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case CR3Skip:
 		console.Print("cr3      switch_mm(")
 		mmName(int(e.X))
 		console.Print(", same): no CR3 write, trusting CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case PreemptWindow:
 		console.Print("PREEMPT  ")
 		task(e.A)
 		console.Print(" between `mov %cr3,%reg` and `mov %reg,%cr3`, holding CR3 value ")
-		cr3Name(e.V)
+		cr3Name(e.V, e.VOwner)
 		console.Print(" (active_mm ")
 		mmName(int(e.X))
 		console.Print(")\n")
@@ -164,7 +181,7 @@ func printEntry(e *Entry) {
 		console.Print("RESUME   ")
 		task(e.A)
 		console.Print(" resumes in the window: writes CR3 = ")
-		cr3Name(e.V)
+		cr3Name(e.V, e.VOwner)
 		console.Print(" while its active_mm is ")
 		mmName(int(e.X))
 		console.Print("\n")
@@ -174,7 +191,7 @@ func printEntry(e *Entry) {
 		console.Printf(" at %#x: present in its ", e.V)
 		mmName(int(e.X))
 		console.Print(", but CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case Detect:
 		console.Print("DETECT   ")
@@ -196,7 +213,7 @@ func printEntry(e *Entry) {
 		console.Print(" flushes the TLB of its dying ")
 		mmName(int(e.X))
 		console.Print(" (CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print(")\n")
 	case FreePGD:
 		console.Print("free     ")
@@ -230,14 +247,14 @@ func mmName(id int) {
 	}
 }
 
-// cr3Name names the owner of a CR3 value (OwnerOf: mm id, 0 for init_mm,
-// -2 for no live mm).
-func cr3Name(cr3 uintptr) {
+// cr3Name names the owner of a CR3 value, as recorded (mm id, 0 for
+// init_mm, -2 for no live mm).
+func cr3Name(cr3 uintptr, owner int16) {
 	if OwnerOf == nil {
 		console.Printf("%#x", cr3)
 		return
 	}
-	id := OwnerOf(cr3)
+	id := int(owner)
 	if id == -2 {
 		console.Printf("%#x (a freed page table)", cr3)
 		return

@@ -19,10 +19,16 @@ const (
 	ResumeWindow              // a resumes in the window: writes v while its active_mm is x
 	Fault                     // a faulted at address v, present in its mm x, but CR3 differs
 	Detect                    // a detector fired in task a
+	Exit                      // user task a enters do_exit (scenario=exit)
+	ExitMM                    // exit_mm: a's mm becomes nil; it borrows its old mm x from now on
+	TeardownFlush             // exit_mmap: a flushes the TLB of its dying mm x
+	FreePGD                   // mm x's page directory (v) is freed
+	Warn                      // flush=modern: a called a flush primitive preemptible (the assertion)
 )
 
 // kindNames are the spellings in the log, indexed by Kind.
-var kindNames = []string{"switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect"}
+var kindNames = []string{"switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
+	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
