@@ -10,7 +10,7 @@ import (
 )
 
 const (
-	exitPath   = "testdata/exit-386-live.log"   // ./qemu.sh stress -a 386 -- flush=racy scenario=exit seed=1 trace=48
+	exitPath   = "testdata/exit-386-live.log"     // ./qemu.sh stress -a 386 -- flush=racy scenario=exit seed=1 trace=48
 	callerPath = "testdata/caller-386-inject.log" // ./qemu.sh -a 386 -- workload=stress hz=1000 sched=shuffle inject=50 flush=modern scenario=caller caller=racy seed=1 trace=48
 )
 
