@@ -85,6 +85,7 @@ func main() {
 			}
 		}
 	}
+	scenarioRows(strings.Split(*arches, ","), *seeds, *timeout, *fixedSecs) // scenarios.go
 	fmt.Println()
 	for _, arch := range strings.Split(*arches, ",") {
 		bootRow(arch, *boots)
