@@ -71,9 +71,10 @@ qemu: deps build
 	  *) echo "make qemu: qemu.sh or QEMU failed (status $$st)" >&2 ;; \
 	esac; exit $$st
 
-# make stress: the four 30-second runs (racy and fixed, both arches, two
-# QEMUs at a time) plus record/replay and injection; STRESS_SECONDS sets
-# the fixed runs' length.
+# make stress: the 30-second runs (racy and fixed, both arches, two QEMUs
+# at a time; and the guarded configurations of scenario=exit and
+# scenario=caller, tests/scenarios_test.go) plus record/replay and
+# injection; STRESS_SECONDS sets the guarded runs' length.
 STRESS_SECONDS ?= 30
 stress: deps build-all
 	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run 'Stress|Inject' ./tests/

@@ -182,3 +182,24 @@ func testDoubleFreeReported(t *ktest.T) {
 	t.Check(!mm.FreeFrame(pa), "second free accepted")
 	t.Check(mm.Phys.DoubleFrees == d0+1 && mm.Phys.Free == free+1, "double free not counted, or the free count moved twice")
 }
+
+// testDebugPageAlloc: the DEBUG_PAGEALLOC pool of scenario=caller unmaps
+// a free page from the kernel's direct map and maps it back when it is
+// allocated, and gives every frame back when it is torn down.
+func testDebugPageAlloc(t *ktest.T) {
+	free := mm.Phys.Free
+	if !t.Check(mm.StartPagePool(2), "the pool could not be set up") {
+		return
+	}
+	present := func(pa uintptr) bool { return mm.Lookup(mm.KernelRoot, pa).Has(mm.PTEPresent) }
+	pa, ok := mm.AllocPage()
+	if t.Check(ok, "no page from the pool") {
+		t.Check(present(pa), "an allocated page %#x is not in the direct map", pa)
+		*(*uintptr)(unsafe.Pointer(pa)) = 0x5a5a // usable through the identity map
+		mm.FreePage(pa)
+		t.Check(!present(pa), "a freed page %#x is still in the direct map", pa)
+	}
+	mm.StopPagePool()
+	t.Check(ok && present(pa), "the pool's pages are not mapped back")
+	t.Check(mm.Phys.Free == free, "the pool leaked %d frames", free-mm.Phys.Free)
+}

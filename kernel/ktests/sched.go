@@ -3,6 +3,8 @@ package ktests
 import (
 	"sync/atomic"
 
+	"tlbrace/asm"
+
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
@@ -165,4 +167,38 @@ func testLazyMMOutlivesOwner(t *ktest.T) {
 	a, b := spawnYielders(t, false, 1) // user tasks on other mms: their CR3 loads let m go
 	waitGone(t, a, b)
 	t.Check(!m.Alive(), "mm still alive (count %d) after every borrower switched away", m.Count)
+}
+
+// testLoadedMMFollowsSwitches: cpu_tlbstate's loaded_mm names what the
+// last CR3 load put there, whatever the variant: the mm of the user task
+// switched to, kept while kernel threads borrow it (and the CPU is then
+// lazy), init_mm after LeaveMM.
+func testLoadedMMFollowsSwitches(t *ktest.T) {
+	m := user.NewMM()
+	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldThenExit[:]), "cannot build mm") {
+		return
+	}
+	k := user.Start("yielder", m, mm.UserBase)
+	if !waitGone(t, k) {
+		return
+	}
+	// The task has run and gone; this kernel thread borrowed its mm on the
+	// way back, so loaded_mm is still that mm and the CPU is lazy.
+	t.Check(sched.LoadedMM() == sched.Current().ActiveMM, "loaded_mm %d, active_mm %d",
+		sched.LoadedMM().IDOrNone(), sched.Current().ActiveMM.IDOrNone())
+	t.Check(sched.LoadedMM().Root == asm.ReadCR3(), "CR3 %#x is not loaded_mm's page table %#x", asm.ReadCR3(), sched.LoadedMM().Root)
+	t.Check(sched.CPULazy(), "a kernel thread on a borrowed mm, but the CPU is not lazy")
+	sched.LeaveMM()
+	t.Check(sched.LoadedMM() == &mm.InitMM && asm.ReadCR3() == mm.InitMM.Root, "after LeaveMM: loaded_mm %d, CR3 %#x",
+		sched.LoadedMM().IDOrNone(), asm.ReadCR3())
+}
+
+// yieldThenExit (the same bytes in 32- and 64-bit mode): yield, exit(0).
+var yieldThenExit = [...]byte{
+	0xb8, 0x04, 0x00, 0x00, 0x00, // mov $4, %eax   (yield)
+	0xcd, 0x80, //                   int $0x80
+	0x31, 0xdb, //                   xor %ebx, %ebx
+	0xb8, 0x01, 0x00, 0x00, 0x00, // mov $1, %eax   (exit)
+	0xcd, 0x80, //                   int $0x80
+	0xeb, 0xfe, //                   jmp .
 }

@@ -138,9 +138,26 @@ func warnIfPreemptible(primitive string) {
 	}
 	warnedPreemptible = true
 	fr := rt.BacktraceHere()
-	console.Printf("WARNING: %s called preemptible: preempt_count 0, interrupts on (task %d %s, mm %d, active_mm %d)\n",
-		primitive, t.ID, t.Name, t.MM.IDOrNone(), t.ActiveMM.IDOrNone())
+	fromCaller(&fr)
+	kind := "a user task on its own mm"
+	if t.MM == nil {
+		kind = "no mm of its own: it borrows"
+	}
+	console.Printf("WARNING: %s called preemptible: preempt_count 0, interrupts on (task %d %s, %s, active_mm %d)\n",
+		primitive, t.ID, t.Name, kind, t.ActiveMM.IDOrNone())
 	console.Print("  flush=modern: the primitive no longer disables preemption (decab0888e6e); its caller must.\n" +
 		"  Preempted between its CR3 read and write, a borrower writes back a stale CR3. Reported once, counted always (preemptible_flushes).\n")
 	trap.PrintBacktrace(&fr)
+}
+
+// fromCaller drops the frames of the report itself from a backtrace taken
+// in warnIfPreemptible, so that it starts at the primitive and goes up
+// through the caller that broke the contract.
+func fromCaller(fr *rt.Frames) {
+	for i := 0; i < fr.N; i++ {
+		if s, _ := rt.Symbolize(fr.PC[i] - 1); s.Func == "tlbrace/kernel/mm.warnIfPreemptible" {
+			fr.N = copy(fr.PC[:], fr.PC[i+1:fr.N])
+			return
+		}
+	}
 }

@@ -65,7 +65,7 @@ func Run(c Config, workerImage []byte) bool {
 	faultKills0 = sched.FaultKills
 	install()
 	console.Printf("stress: start scenario=%s users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
-		scenarioName(), c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
+		scenarioName(), c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3 || mm.Selected == mm.Modern, c.Churn)
 	startTick = sched.TickCount()
 	statStartTSC, statStartCycles = asm.Rdtsc(), sched.TickCycles
 	lastProgressTick, Starved = 0, false
