@@ -157,6 +157,12 @@ func fromCaller(fr *rt.Frames) {
 	for i := 0; i < fr.N; i++ {
 		if s, _ := rt.Symbolize(fr.PC[i] - 1); s.Func == "tlbrace/kernel/mm.warnIfPreemptible" {
 			fr.N = copy(fr.PC[:], fr.PC[i+1:fr.N])
+			if fr.N > 0 {
+				// Frame 0 is a return address like the others, but a
+				// backtrace takes its frame 0 for the pc of a fault: point
+				// it into the call, so its line is the call's.
+				fr.PC[0]--
+			}
 			return
 		}
 	}
