@@ -137,6 +137,10 @@ func warnIfPreemptible(primitive string) {
 		return
 	}
 	warnedPreemptible = true
+	// The report itself runs non-preemptible: preempted half-way, a
+	// detection elsewhere could end the run before it is printed whole.
+	preempt.Disable()
+	defer preempt.Enable()
 	fr := rt.BacktraceHere()
 	fromCaller(&fr)
 	kind := "a user task on its own mm"
