@@ -49,6 +49,14 @@ const (
 	FaultGuardPage           // assembly pushing into a stack's guard page (#PF, then #DF)
 )
 
+// Bench is bench=: a measurement to run instead of a workload.
+type Bench uint8
+
+const (
+	BenchNone   Bench = iota
+	BenchSwitch       // the cost of a preemptive context switch
+)
+
 // Options holds every boot option. Parse fills in the defaults for options
 // not given. Strings point into the command line, which must stay put.
 type Options struct {
@@ -71,6 +79,8 @@ type Options struct {
 	Hang     uint64 // stress: guest seconds without worker progress that count as a hang
 	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Bench    Bench
+	Help     bool // print the options and stop
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -109,7 +119,7 @@ var table = [...]option{
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
 	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
-	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less"},
+	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
 	{"lockup", kindUint, unsafe.Offsetof(Options{}.Lockup), 100, 2, 1000000, nil, "faults in a row at one address that count as a lockup"},
 	{"checkcr3", kindBool, unsafe.Offsetof(Options{}.CheckCR3), 0, 0, 0, nil, "check at every switch that CR3 holds active_mm's page table (CONFIG_DEBUG_VM style)"},
@@ -121,6 +131,8 @@ var table = [...]option{
 	{"hang", kindUint, unsafe.Offsetof(Options{}.Hang), 5, 1, 3600, nil, "stress: guest seconds without a worker system call that count as a hang (or as starvation, if timer ticks ate the time)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
+	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
+	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

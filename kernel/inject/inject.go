@@ -36,8 +36,6 @@ var (
 	percent uint32
 	rnd     sched.Rand
 
-	// Hits counts breakpoint hits: a flush reached its CR3 write.
-	Hits uint64
 	// Injections counts hits turned into a reschedule request.
 	Injections uint64
 	// Refused counts injections that found preemption disabled: the
@@ -45,10 +43,21 @@ var (
 	Refused uint64
 )
 
-// Start arms the breakpoints; p is the injection probability in percent.
+// Start seeds the injector and arms it with probability p (inject= at boot).
 func Start(p uint32, seed uint64) {
-	percent = p
 	rnd = sched.NewRand(seed, 3)
+	Arm(p)
+}
+
+// Arm puts the breakpoints on the flush windows' CR3 writes and preempts
+// there with probability p percent; p = 0 takes them off. Workloads arm
+// and disarm it through kernel/hooks.
+func Arm(p uint32) {
+	percent = p
+	if p == 0 {
+		asm.WriteDR7(0)
+		return
+	}
 	w := asm.Windows()
 	trap.Register(trap.VecDebug, onDebug)
 	asm.WriteDR(0, w.WriteLocal)
@@ -57,8 +66,8 @@ func Start(p uint32, seed uint64) {
 	asm.WriteDR7(dr7L0 | dr7L1 | dr7LE | dr7GE)
 }
 
-// Stop disarms the breakpoints.
-func Stop() { asm.WriteDR7(0) }
+// Percent is the injection probability in force (0: off).
+func Percent() uint32 { return percent }
 
 // onDebug is the #DB handler.
 func onDebug(f *trap.Frame, g *rt.G) {
@@ -71,7 +80,6 @@ func onDebug(f *trap.Frame, g *rt.G) {
 	// Resume flag: IRET back to the breakpointed instruction must not
 	// trap again on it (SDM Vol. 3B §18.3.1.1).
 	f.Flags |= asm.FlagRF
-	Hits++
 	if rnd.Intn(100) >= percent {
 		return
 	}

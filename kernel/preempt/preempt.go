@@ -28,8 +28,11 @@ var (
 	// OnUnbalanced reports preempt_enable without a matching disable.
 	OnUnbalanced func()
 
-	// Stats, for the stress reports.
-	Deferred uint64 // reschedules that waited for Enable (a preemption that did not happen in a guarded region)
+	// Deferred counts reschedule requests that found preempt_count > 0
+	// and waited for preempt_enable: each is counted once, when Enable
+	// carries it out. Several ticks inside one guarded region are one
+	// request (NeedResched is a flag). For the stress reports.
+	Deferred uint64
 )
 
 // SetCurrent makes s the running task's state (called by the scheduler).
@@ -65,11 +68,6 @@ func Enable() {
 		Resched()
 	}
 }
-
-// EnableNoResched is preempt_enable_no_resched(): for the scheduler itself.
-//
-//go:nosplit
-func EnableNoResched() { cur.Count-- }
 
 // Preemptible reports whether the running task may be preempted now.
 //

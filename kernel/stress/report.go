@@ -100,8 +100,12 @@ func percent(part, whole uint64) uint64 {
 var statStartTSC, statStartCycles uint64
 
 // printStat prints one line of counters: "STAT t=Ns" every second of
-// ticks, "STAT end" (second 0) at the end of a run.
+// ticks, "STAT end" (second 0) at the end of a run; quiet runs print only
+// the last.
 func printStat(second uint64) {
+	if cfg.Quiet && second != 0 {
+		return
+	}
 	var loops uint64
 	for _, n := range flushLoops {
 		loops += n
@@ -140,14 +144,7 @@ func PrintTasks() {
 
 func printTask(t *sched.Task) {
 	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d\n", t.ID, t.Name(), t.State.String(),
-		id(t.MM), id(t.ActiveMM), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
-}
-
-func id(m *mm.MM) int {
-	if m == nil {
-		return -1
-	}
-	return m.ID
+		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
 }
 
 // churn kills one worker every second and starts a fresh one: address

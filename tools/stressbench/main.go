@@ -88,6 +88,9 @@ func main() {
 	for _, arch := range strings.Split(*arches, ",") {
 		bootRow(arch, *boots)
 	}
+	for _, arch := range strings.Split(*arches, ",") {
+		switchCostRow(arch) // switchcost.go
+	}
 }
 
 func row(arch string, m mode, variant string, seeds int, timeout time.Duration, fixedSecs int) {
