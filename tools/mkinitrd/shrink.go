@@ -253,7 +253,9 @@ func (p *program) reachable() ([]piece, error) {
 		}
 		kept = append(kept, strs...)
 	}
-	sort.Slice(kept, func(i, j int) bool { return kept[i].addr < kept[j].addr })
+	sort.Slice(kept, func(i, j int) bool { // by address; two strings' data may start at one
+		return kept[i].addr < kept[j].addr || kept[i].addr == kept[j].addr && kept[i].name < kept[j].name
+	})
 	return kept, nil
 }
 
