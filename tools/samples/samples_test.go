@@ -33,4 +33,3 @@ func TestDetectionAndTrace(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
-
