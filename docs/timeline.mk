@@ -60,3 +60,12 @@ race-doc:
 	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
+
+# samples: re-run every sample the documents quote (tools/samples) and
+# rewrite the committed logs and quoted blocks, then redraw the README's
+# picture from the new log. `go test ./tools/samples` fails while any is
+# stale.
+.PHONY: samples
+samples: build-all
+	$(GO) run ./tools/samples -write
+	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
