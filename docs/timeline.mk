@@ -69,3 +69,5 @@ race-doc:
 samples: build-all
 	$(GO) run ./tools/samples -write
 	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log

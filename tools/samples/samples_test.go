@@ -33,3 +33,31 @@ func TestDetectionAndTrace(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestExitStory(t *testing.T) {
+	log := strings.Split(`DETECTED: LOCKUP after 9 ticks
+TRACE: last 6 of 9 events
+  [tick      1] EXIT     exiter[4] enters do_exit (code 0)
+  [tick      2] EXIT     exiter[3] enters do_exit (code 0)
+  [tick      2] exit_mm  exiter[3] sets its mm to nil
+  [tick      3] PREEMPT  exiter[3] between ...
+  [tick      4] RESUME   exiter[3] resumes in the window
+  [tick      5] DETECT   worker[2]
+TRACE END
+TRACE-RAW 1 exit 4 0 3 0x0 0x0 -1 -2`, "\n")
+	got := exitStory(log)
+	if len(got) != 5 || !strings.Contains(got[0], "EXIT     exiter[3]") || !strings.Contains(got[4], "DETECT") {
+		t.Errorf("exitStory = %q", got)
+	}
+	if got := exitStory(log[:1]); len(got) != 1 {
+		t.Errorf("without a trace: %q, want the detection", got)
+	}
+}
+
+func TestWarningAndDetection(t *testing.T) {
+	log := strings.Split("stress: start\nWARNING: flushTLBGlobalModern called preemptible\n  backtrace:\n    #0 f\nSTAT t=1s\nDETECTED: CR3-MISMATCH\n  switching 5 -> 4\nTRACE: last 2", "\n")
+	got := strings.Join(warningAndDetection(log), "|")
+	if want := "WARNING: flushTLBGlobalModern called preemptible|  backtrace:|    #0 f|DETECTED: CR3-MISMATCH|  switching 5 -> 4"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
