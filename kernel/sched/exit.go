@@ -33,7 +33,7 @@ var Exits uint64
 // that brought us here, if any, is when the task goes on running.
 func doExit() {
 	t := current
-	t.exiting = false
+	t.exiting, t.inExit = false, true
 	tickDone()
 	Exits++
 	trace.Add(trace.Exit, t.ID, 0, t.ActiveMM.IDOrNone(), uintptr(t.ExitCode), asm.ReadCR3())

@@ -136,8 +136,8 @@ func exitMM(t *Task) {
 func Kill(t *Task) {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
-	if t == nil || t == current || t.State == Free || t.State == Dead {
-		return
+	if t == nil || t == current || t.State == Free || t.State == Dead || t.inExit {
+		return // (a task in do_exit finishes it: killed half-way, its teardown would never end)
 	}
 	rq.Remove(t.ID)
 	exitMM(t)

@@ -59,6 +59,7 @@ type Task struct {
 	WakeAt   uint64 // tick to wake at, when Sleeping
 	ExitCode int
 	exiting  bool // ExitFromTrap: run do_exit when the trap returns (exit.go)
+	inExit   bool // in do_exit: Kill leaves it to finish
 
 	// Counters for the per-task table.
 	Switches, Preemptions, Ticks, Syscalls uint64
