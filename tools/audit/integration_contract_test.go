@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -57,30 +58,17 @@ func TestKernelsModernContract(t *testing.T) {
 	}
 }
 
-// TestFlagsBrokenContracts breaks the contract three ways in one copy of
-// the tree and expects each to be a violation of its own:
+// TestFlagsBrokenContracts audits the copy of the tree with the guards
+// taken out (brokenKernel) and expects each to be a violation of its own:
 //   - the 2018 caller without its known-racy annotation: kernelMapPagesRacy
 //     as Linux had it before f77084d96355, unknown to anyone;
 //   - the fix of 2018 undone: preempt.Disable deleted from kernelMapPagesFixed;
 //   - the exit path's guard under flush=modern undone: get_cpu's
-//     preempt.Disable deleted from flushTLBMMRange.
+//     preempt.Disable deleted from flushTLBMMRange;
+//
+// besides the seed's own guard, deleted from flushTLB (TestFlagsUnguardedFlush).
 func TestFlagsBrokenContracts(t *testing.T) {
-	root, err := findModuleRoot(".")
-	if err != nil {
-		t.Skip(err)
-	}
-	if testing.Short() {
-		t.Skip("-short: not building kernels")
-	}
-	dir := t.TempDir()
-	if err := copyTree(root, dir); err != nil {
-		t.Fatal(err)
-	}
-	edit(t, filepath.Join(dir, "kernel", "mm", "debug_pagealloc.go"), "func kernelMapPagesRacy(", "//audit:known-racy", true)
-	edit(t, filepath.Join(dir, "kernel", "mm", "debug_pagealloc.go"), "func kernelMapPagesFixed(", "preempt.Disable()", false)
-	edit(t, filepath.Join(dir, "kernel", "mm", "tlb_modern.go"), "func flushTLBMMRange(", "preempt.Disable()", false)
-	kernel := makeBuild(t, dir, "386")
-
+	dir, kernel := brokenKernel(t)
 	rep, code := runJSON(t, "-src", dir, kernel)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -97,9 +85,83 @@ func TestFlagsBrokenContracts(t *testing.T) {
 			}
 		}
 	}
-	if r.Summary.Violations != 3 {
-		t.Errorf("%d violations, want exactly these 3:\n%s", r.Summary.Violations, violations(rep))
+	if r.Summary.Violations != 4 {
+		t.Errorf("%d violations, want exactly these 3 and flushTLB:\n%s", r.Summary.Violations, violations(rep))
 	}
+}
+
+// TestMain removes the broken tree after the tests that share it.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if brokenDir != "" {
+		os.RemoveAll(brokenDir)
+	}
+	os.Exit(code)
+}
+
+// The copy of the tree with every guard taken out, built once for the
+// tests that audit it.
+var (
+	brokenOnce            sync.Once
+	brokenDir, brokenELF  string
+	brokenSkip, brokenErr string
+)
+
+// brokenKernel copies the tree, deletes flushTLB's preempt.Disable (the
+// seed's fix), kernelMapPagesRacy's known-racy annotation,
+// kernelMapPagesFixed's preempt.Disable and flushTLBMMRange's, and builds
+// the 386 kernel.
+func brokenKernel(t *testing.T) (dir, kernel string) {
+	t.Helper()
+	brokenOnce.Do(func() {
+		root, err := findModuleRoot(".")
+		if err != nil {
+			brokenSkip = err.Error()
+			return
+		}
+		if testing.Short() {
+			brokenSkip = "-short: not building kernels"
+			return
+		}
+		dir, err := os.MkdirTemp("", "tlbrace-audit-broken-")
+		if err != nil {
+			brokenErr = err.Error()
+			return
+		}
+		brokenDir = dir
+		if err := copyTree(root, dir); err != nil {
+			brokenErr = err.Error()
+			return
+		}
+		t.Run("build-broken", func(t *testing.T) {
+			tlb := filepath.Join(dir, "kernel", "mm", "tlb.go")
+			src, err := os.ReadFile(tlb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited, ok := dropGuard(string(src))
+			if !ok {
+				t.Fatalf("%s: no preempt.Disable() line in flushTLB to delete", tlb)
+			}
+			if err := os.WriteFile(tlb, []byte(edited), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			edit(t, filepath.Join(dir, "kernel", "mm", "debug_pagealloc.go"), "func kernelMapPagesRacy(", "//audit:known-racy", true)
+			edit(t, filepath.Join(dir, "kernel", "mm", "debug_pagealloc.go"), "func kernelMapPagesFixed(", "preempt.Disable()", false)
+			edit(t, filepath.Join(dir, "kernel", "mm", "tlb_modern.go"), "func flushTLBMMRange(", "preempt.Disable()", false)
+			brokenELF = makeBuild(t, dir, "386")
+		})
+		if brokenELF == "" {
+			brokenErr = "the tree with the guards taken out does not build (see the build-broken sub-test)"
+		}
+	})
+	switch {
+	case brokenSkip != "":
+		t.Skip(brokenSkip)
+	case brokenErr != "":
+		t.Fatal(brokenErr)
+	}
+	return brokenDir, brokenELF
 }
 
 // edit deletes one line of the file: the first whose trimmed text starts
