@@ -89,7 +89,6 @@ func ignore(*trap.Frame, *rt.G) {}
 // arm starts the next tick's jittered countdown.
 func arm() { armCount(MeanCount/2 + jitter.Intn(MeanCount)) }
 
-
 // tick is the timer interrupt: acknowledge first (so the in-service bit
 // cannot block the next tick if we switch away), count, wake sleepers,
 // and ask for a reschedule — which happens on the way out of the
