@@ -23,6 +23,7 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
@@ -103,7 +104,10 @@ func run(replay string, kthreads int) uint64 {
 	}
 	console.Printf("explore: %d schedules explored, %d failed (flush=%s, depth %d)\n", Explored, Failures, variant(), plan.depth)
 	if firstLen >= 0 {
-		console.Printf("explore: replay the first failure with: workload=explore flush=%s schedule=", variant())
+		// Every word the replay depends on: the constellation (kthreads)
+		// and the timer's rate as well as the decisions.
+		console.Printf("explore: replay the first failure with: workload=explore flush=%s kthreads=%d hz=%d schedule=",
+			variant(), kthreads, sched.HZ)
 		printChoices(first[:firstLen])
 		console.Print("\n")
 	}
@@ -116,7 +120,9 @@ func variant() string { return mm.Selected.String() }
 // runOne sets up a fresh constellation, lets it run through its
 // decisions, and tears it down.
 func runOne(kthreads int) {
-	sched.LeaveMM() // every run starts from init_mm
+	sched.LeaveMM() // every run starts from init_mm ...
+	reloadCR3()     // ... with CR3 holding it, whatever the last run's flusher left there
+	mark := trace.Mark()
 	failed, nmembers = false, 0
 	plan.start()
 	sched.NoTickPreempt = true
@@ -138,6 +144,7 @@ func runOne(kthreads int) {
 	sched.NoTickPreempt = false
 	if failed && dumpFailure {
 		trace.Dump(24) // before teardown, while the mms it names exist
+		trace.Explain(mark, "CR3-MISMATCH", 0)
 		dumpFailure = false
 	}
 	for i := 0; i < nmembers; i++ {
@@ -147,6 +154,15 @@ func runOne(kthreads int) {
 	if failed {
 		Failures++
 	}
+}
+
+// reloadCR3 loads CR3 with the running task's active_mm. A flusher killed
+// at the end of a racy run may have written a stale value (of an mm now
+// freed): without this, the next run would start from a freed page table.
+func reloadCR3() {
+	preempt.Disable()
+	mm.LoadCR3(sched.Current().ActiveMM)
+	preempt.Enable()
 }
 
 func add(t *sched.Task) {

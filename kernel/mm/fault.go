@@ -209,7 +209,7 @@ func OwnerOf(pa uintptr) *MM {
 func PrintOwner(pa uintptr) {
 	switch m := OwnerOf(pa); {
 	case pa == KernelRoot:
-		console.Print("the kernel (idle) page table")
+		console.Print("init_mm, the kernel's own page table (no user mappings)")
 	case m != nil:
 		console.Printf("mm %d", m.ID)
 	default:
