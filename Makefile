@@ -59,7 +59,7 @@ $(KERNEL): FORCE
 # `exit` at the monitor), is success; anything else is named and fails
 # (QEMU's own errors also exit 1, after printing themselves on stderr).
 # qemu.sh and tools/qemu keep the raw statuses.
-CMDLINE ?= workload=demo
+CMDLINE ?= workload=race
 qemu: deps build
 	@echo ./qemu.sh -a $(ARCH) -- $(CMDLINE)
 	@./qemu.sh -a $(ARCH) -- $(CMDLINE); st=$$?; case $$st in \
