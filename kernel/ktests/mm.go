@@ -164,6 +164,80 @@ func testWrongCR3Signature(t *ktest.T) {
 
 var wrongCR3 *mm.MM
 
+// readLoop is a user program (same bytes in 32- and 64-bit mode): read
+// the word at BX, forever.
+var readLoop = [...]byte{
+	0x8b, 0x03, // mov (%ebx), %eax
+	0xeb, 0xfc, // jmp -4
+}
+
+// The runs of faults the lockup detector counted, as OnSpurious saw them.
+var (
+	runsSeen  [64]int
+	runsN     int
+	countHook = hooks.Set{BeforeUserEntry: stageWrongCR3, OnSpurious: recordRun, QuietSpurious: true}
+)
+
+func recordRun(t *mm.Task, va uintptr, write bool, run int) {
+	if runsN < len(runsSeen) {
+		runsSeen[runsN] = run
+		runsN++
+	}
+}
+
+// waitRuns sleeps until n runs are recorded (at most 500 ticks).
+func waitRuns(n int) bool {
+	for i := 0; i < 500 && runsN < n; i++ {
+		sched.Sleep(1)
+	}
+	return runsN >= n
+}
+
+// testSpuriousRunsCounted: a user task reads a page of its own mm in a
+// loop while CR3 holds another mm's tables. Each fault is one more in a
+// row (1, 2, 3, ...: the count the stress workload reports a LOCKUP by),
+// across preemptions, which load no CR3; a CR3 load starts a new run.
+func testSpuriousRunsCounted(t *ktest.T) {
+	other := mm.NewMM()
+	m := user.NewMM()
+	if !t.Check(m != nil && other != nil && user.LoadCode(m, mm.UserBase, readLoop[:]), "cannot build mms") {
+		return
+	}
+	other.VMAs.Add(mm.UserBase, mm.UserBase+mm.PageSize, mm.PermRead|mm.PermExec)
+	other.CopyIn(mm.UserBase, readLoop[:]) // same text at the same address, like one binary
+	m.CopyIn(user.SharedVA, []byte{42})    // present in m, absent in other
+	wrongCR3 = other
+	runsN = 0
+	replaced := hooks.Install(&countHook)
+	k := sched.SpawnUser("victim", m, mm.UserBase, user.StackTop, user.SharedVA, 0)
+	ok := t.Check(waitRuns(12), "only %d faults on a present page in 500 ticks", runsN)
+	var first [12]int
+	copy(first[:], runsSeen[:])
+	// A CR3 load, still the wrong one: the loop goes on, but the run starts again.
+	preempt.Disable()
+	mm.LoadCR3(other)
+	runsN = 0
+	preempt.Enable()
+	ok = ok && t.Check(waitRuns(6), "only %d faults after the CR3 load", runsN)
+	// Repair CR3 the way a debug check would, and end the victim.
+	preempt.Disable()
+	mm.LoadCR3(m)
+	preempt.Enable()
+	hooks.Restore(&replaced)
+	sched.Kill(k)
+	other.Put()
+	if !ok {
+		return
+	}
+	for i, n := range first {
+		if !t.Check(n == i+1, "fault %d in a row was counted as %d: each fault with no CR3 load in between is one more in the run", i+1, n) {
+			return
+		}
+	}
+	t.Check(runsSeen[0] == 1, "the first fault after a CR3 load was counted as %d, want 1: a CR3 load may heal a wrong CR3, so the run starts again", runsSeen[0])
+	t.Check(runsSeen[5] == 6, "the 6th fault after the CR3 load was counted as %d, want 6", runsSeen[5])
+}
+
 // stageHooks puts a wrong CR3 under the victim as it enters ring 3.
 var stageHooks = hooks.Set{BeforeUserEntry: stageWrongCR3}
 
