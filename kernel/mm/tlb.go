@@ -100,6 +100,7 @@ var (
 // same task on the same active_mm*.
 //
 //go:noinline
+//go:nosplit
 func flushTLB() {
 	//lab:flush begin
 	preempt.Disable()
@@ -116,6 +117,7 @@ func flushTLB() {
 // flushTLBGlobal is __flush_tlb_global() with the fix.
 //
 //go:noinline
+//go:nosplit
 func flushTLBGlobal() {
 	//lab:flush begin
 	preempt.Disable()
@@ -132,6 +134,7 @@ func flushTLBGlobal() {
 // different active_mm and writes the old CR3 over the new one.
 //
 //go:noinline
+//go:nosplit
 //audit:known-racy the 2.6.10-rc2 __flush_tlb(), unguarded on purpose: flush=racy reproduces the seed's race with it
 func flushTLBRacy() {
 	noteUnguarded()
@@ -141,6 +144,7 @@ func flushTLBRacy() {
 // flushTLBGlobalRacy is the 2.6.10-rc2 __flush_tlb_global().
 //
 //go:noinline
+//go:nosplit
 //audit:known-racy the 2.6.10-rc2 __flush_tlb_global(), unguarded on purpose: flush=racy reproduces the seed's race with it
 func flushTLBGlobalRacy() {
 	noteUnguarded()

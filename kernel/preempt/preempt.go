@@ -54,14 +54,26 @@ func Disable() { cur.Count++ }
 
 // Enable is preempt_enable(): it reschedules if this was the outermost
 // Enable and the timer asked for a reschedule meanwhile. Never inlined
-// (see Disable).
+// (see Disable). The common case — still nested, or outermost with
+// nothing pending — is a few instructions and needs no stack frame: it
+// runs inside every guarded flush, in the stress workload's hottest loop.
 //
 //go:noinline
+//go:nosplit
 func Enable() {
 	s := cur
 	s.Count--
+	if s.Count > 0 || s.Count == 0 && !s.NeedResched {
+		return
+	}
+	enableSlow(s)
+}
+
+// enableSlow is Enable's rare half: an unbalanced Enable (a kernel bug),
+// or the outermost one with a reschedule pending (preempt_schedule()).
+func enableSlow(s *State) {
 	if s.Count < 0 && OnUnbalanced != nil {
-		OnUnbalanced() // more Enables than Disables: a kernel bug
+		OnUnbalanced() // more Enables than Disables: a kernel bug (the handler repairs the count)
 	}
 	if s.Count == 0 && s.NeedResched && Resched != nil {
 		Deferred++

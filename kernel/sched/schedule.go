@@ -79,7 +79,7 @@ func schedule() {
 			rq.Push(prev.ID)
 		}
 	}
-	next := pickNext()
+	next := pickNext(prev)
 	if next != prev {
 		contextSwitch(prev, next)
 	} else {
@@ -107,7 +107,7 @@ var Chooser func(rq *RunQueue) int
 // points switch.
 var NoTickPreempt bool
 
-func pickNext() *Task {
+func pickNext(prev *Task) *Task {
 	if rq.Len() == 0 {
 		return idle
 	}
@@ -118,10 +118,23 @@ func pickNext() *Task {
 	if i < 0 {
 		i = 0
 		if policy == Shuffle {
-			i = int(pickRnd.Intn(uint32(rq.Len())))
+			i = shuffleIndex(prev)
 		}
 	}
 	return &tasks[rq.Take(i)]
+}
+
+// shuffleIndex picks a random queued task — not prev, which schedule()
+// has just put back at the tail, unless it is alone. A task the timer
+// preempts lets another run, as Linux 2.6's scheduler would (its
+// timeslice is spent); picking it again at once would make that
+// preemption a no-op.
+func shuffleIndex(prev *Task) int {
+	n := rq.Len()
+	if n > 1 && rq.At(n-1) == prev.ID {
+		n--
+	}
+	return int(pickRnd.Intn(uint32(n)))
 }
 
 // Yield gives up the CPU voluntarily.
@@ -133,8 +146,7 @@ func Yield() {
 // Sleep blocks the current task for n timer ticks.
 func Sleep(n uint64) {
 	flags := asm.SaveFlagsCli()
-	current.WakeAt = Ticks + n
-	current.State = Sleeping
+	sleepUntil(current, Ticks+n)
 	Voluntary++
 	schedule()
 	asm.RestoreFlags(flags)
@@ -156,7 +168,6 @@ func Wake(t *Task) {
 // (the sleep system call): the switch happens on the way out of the trap.
 func SleepFromTrap(n uint64) {
 	t := current
-	t.WakeAt = Ticks + n
-	t.State = Sleeping
+	sleepUntil(t, Ticks+n)
 	t.Preempt.NeedResched = true
 }

@@ -118,12 +118,8 @@ func tick(f *trap.Frame, g *rt.G) {
 	if Windows.InWindow(f.IP) {
 		WindowHits++
 	}
-	for i := range tasks {
-		t := &tasks[i]
-		if t.State == Sleeping && t.WakeAt <= Ticks {
-			t.State = Runnable
-			rq.Push(t.ID)
-		}
+	if Ticks >= nextWake {
+		wakeSleepers()
 	}
 	if !NoTickPreempt {
 		current.Preempt.NeedResched = true
@@ -138,3 +134,38 @@ func tick(f *trap.Frame, g *rt.G) {
 //
 //go:noinline
 func TickCount() uint64 { return Ticks }
+
+// nextWake is the earliest WakeAt of a sleeping task (the maximum when
+// none sleeps): the tick scans the task table only when it is due,
+// instead of on every tick.
+var nextWake uint64 = noWake
+
+const noWake = ^uint64(0)
+
+// sleepUntil makes t a sleeper until tick at.
+func sleepUntil(t *Task, at uint64) {
+	t.WakeAt = at
+	t.State = Sleeping
+	if at < nextWake {
+		nextWake = at
+	}
+}
+
+// wakeSleepers makes the sleepers that are due runnable and finds the
+// next wake-up.
+func wakeSleepers() {
+	next := uint64(noWake)
+	for i := range tasks {
+		t := &tasks[i]
+		if t.State != Sleeping {
+			continue
+		}
+		if t.WakeAt <= Ticks {
+			t.State = Runnable
+			rq.Push(t.ID)
+		} else if t.WakeAt < next {
+			next = t.WakeAt
+		}
+	}
+	nextWake = next
+}

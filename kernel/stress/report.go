@@ -110,12 +110,13 @@ func printStat(second uint64) {
 	}
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%%\n",
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d\n",
 		sched.Ticks-startTick, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
 		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
 		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
 		detections(),
-		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC))
+		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC),
+		asm.Rdtsc()-statStartTSC)
 }
 
 // detections is the STAT lines' count: a run stops at its first.

@@ -231,6 +231,8 @@ func spawnWorker(i int) {
 func flusher(i uintptr) {
 	for !stopped {
 		mm.Flush()
+		mm.Flush()
+		mm.Flush()
 		mm.FlushGlobal()
 		flushLoops[i%uintptr(len(flushLoops))]++
 	}
