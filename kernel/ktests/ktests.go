@@ -28,6 +28,7 @@ var tests = [...]ktest.Test{
 	{Name: "mm.wrong_cr3_signature", Fn: testWrongCR3Signature},
 	{Name: "mm.double_free_reported", Fn: testDoubleFreeReported},
 	{Name: "mm.spurious_runs_counted", Fn: testSpuriousRunsCounted},
+	{Name: "mm.freed_pgd_caught", Fn: testFreedPGDCaught},
 	{Name: "sched.preemption", Fn: testPreemption},
 	{Name: "sched.preempt_disable_defers", Fn: testPreemptDisableDefers},
 	{Name: "sched.kthread_switch_no_cr3", Fn: testKernelThreadSwitchNoCR3},

@@ -244,6 +244,40 @@ var stageHooks = hooks.Set{BeforeUserEntry: stageWrongCR3}
 //audit:irqs-off a test hook run through sched.BeforeUserEntry by enterUser, which taskEntry calls with interrupts still off before the IRET to ring 3
 func stageWrongCR3(k *sched.Task) { mm.LoadCR3(wrongCR3) }
 
+// testFreedPGDCaught stages what the race can do with churn=on: CR3
+// holds the page table of an address space (a stale value, written back
+// by a lazy kernel thread) when that address space's last reference goes.
+// The page table is freed while the CPU still walks it: Drop must notice
+// (FREED-PGD in the stress workload) and load a live table instead.
+func testFreedPGDCaught(t *ktest.T) {
+	x := user.NewMM()
+	if !t.Check(x != nil, "cannot build mm") {
+		return
+	}
+	id, root := x.ID, x.Root
+	freed0 := mm.StaleRootFrees
+	stale = nil
+	replaced := hooks.Install(&staleHooks)
+	preempt.Disable()
+	mm.LoadCR3(x) // the stale write: the scheduler believes CR3 holds this thread's active_mm
+	x.Put()       // the last reference: exit_mmap, then the page table is freed
+	cr3 := asm.ReadCR3()
+	preempt.Enable()
+	hooks.Restore(&replaced)
+	t.Check(mm.StaleRootFrees == freed0+1 && stale != nil && stale.ID == id,
+		"mm %d was freed while CR3 held its page table %#x, and Drop did not report it", id, root)
+	t.Check(cr3 != root && cr3 == sched.Current().ActiveMM.Root,
+		"after the free CR3 is %#x; want the page table of this thread's active_mm %#x, not the freed %#x", cr3, sched.Current().ActiveMM.Root, root)
+	t.Logf("FREED-PGD: mm %d freed while CR3 still pointed at its page table %#x; CR3 now %#x", id, root, cr3)
+}
+
+var (
+	stale      *mm.MM
+	staleHooks = hooks.Set{OnStaleRoot: noteStale}
+)
+
+func noteStale(m *mm.MM) { stale = m }
+
 // testDoubleFreeReported frees a frame twice: the second free must be
 // refused (the bitmap stays right) and counted.
 func testDoubleFreeReported(t *ktest.T) {

@@ -305,7 +305,7 @@ func onCR3Mismatch(prev, next *sched.Task, cr3 uintptr) {
 		return
 	}
 	CR3Mismatches++
-	detect("CR3-MISMATCH")
+	detectIn("CR3-MISMATCH", next.ID) // in the switch, before next runs
 	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but active_mm %d's page table is %#x\n",
 		prev.ID, prev.Name(), next.ID, next.Name(), cr3, next.ActiveMM.ID, next.ActiveMM.Root)
 	finish()
@@ -327,13 +327,17 @@ func over() bool { return detected || stopped }
 
 // detect starts a detection's report. The ticks are counted from the
 // run's start; the trace's, and gdb's, from boot: the line gives both.
-func detect(kind string) {
+func detect(kind string) { detectIn(kind, sched.Current().ID) }
+
+// detectIn is detect for a detection that belongs to another task than
+// the running one (the check at a switch: to the task switched to).
+func detectIn(kind string, task int) {
 	now := sched.Ticks
 	if firstDetect == 0 {
 		firstDetect = now
 	}
 	result.Kind, result.Ticks, result.Counts = kind, now-startTick, since(&base)
-	trace.Add(trace.Detect, sched.Current().ID, 0, 0, 0, 0)
+	trace.Add(trace.Detect, task, 0, 0, 0, 0)
 	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with flush=%s, at tick %d since boot\n",
 		kind, now-startTick, (now-startTick)*1000/sched.HZ, variant(), now)
 }

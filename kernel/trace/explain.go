@@ -140,29 +140,6 @@ func Explain(from uint64, kind string, lockup int) {
 	out.text(". Nothing notices: the kernel half of every page table is the same.")
 	out.end()
 
-	// Lazy threads carry the stale CR3 along.
-	stop := det
-	if ep.skip >= 0 {
-		stop = uint64(ep.skip)
-	}
-	if n := count(uint64(ep.resume)+1, stop, Borrow); n > 0 {
-		c := find(stop, uint64(ep.resume)+1, func(e *Entry) bool { return e.Kind == Switch })
-		if c >= 0 && at(uint64(c)).B != k {
-			ce := at(uint64(c))
-			step++
-			out.stepAt(step, ce.Tick)
-			out.switchText(ce.A, ce.B)
-			out.text(": another lazy kernel thread borrows ")
-			out.mm(int(ce.X))
-			out.text(" and runs on the stale CR3 too")
-			if n > 1 {
-				out.printf(" (%d lazy borrows since the write)", n)
-			}
-			out.text(".")
-			out.end()
-		}
-	}
-
 	// The skipped reload, and what the detector saw.
 	w := int16(-1)
 	from = uint64(ep.resume)
@@ -173,7 +150,20 @@ func Explain(from uint64, kind string, lockup int) {
 		step++
 		out.stepAt(step, sk.Tick)
 		if sw := findFwd(uint64(ep.skip)+1, det+1, func(e *Entry) bool { return e.Kind == Switch && e.B == w }); sw >= 0 {
-			out.switchText(at(uint64(sw)).A, w)
+			carrier := at(uint64(sw)).A
+			out.switchText(carrier, w)
+			if n := count(uint64(ep.resume)+1, uint64(ep.skip), Borrow); n > 0 && carrier != k {
+				// Lazy threads in between carried the stale CR3 along.
+				out.text(" (")
+				out.task(carrier)
+				out.text(", another lazy kernel thread, borrowed ")
+				out.mm(int(sk.X))
+				if n == 1 {
+					out.text(" after the write and ran on the stale CR3 too)")
+				} else {
+					out.printf(" and ran on the stale CR3 too, as did the others of the %d lazy switches since the write)", n)
+				}
+			}
 			out.text(": ")
 		}
 		out.text("switch_mm(")
