@@ -34,6 +34,7 @@ type Config struct {
 	Users, KThreads int
 	Lockup          int    // spurious faults in a row that make a lockup
 	Seconds         uint64 // guest seconds to run; 0 = until stopped
+	Ticks           uint64 // if not 0, run this many ticks instead (less than a second)
 	Hang            uint64 // guest seconds without worker progress that make a hang
 	CheckCR3        bool   // check CR3 against active_mm at every switch
 	Churn           bool   // kill and respawn a worker every second
@@ -118,6 +119,10 @@ func Run(c Config, workerImage []byte) Result {
 	}
 	second := uint64(0)
 	for !detected {
+		if c.Ticks != 0 { // a run shorter than a second: no STAT line, no churn
+			sched.Sleep(c.Ticks)
+			break
+		}
 		sched.Sleep(sched.HZ) // a detection wakes it early (end)
 		if detected {
 			break

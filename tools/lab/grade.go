@@ -91,12 +91,25 @@ func (g *Grader) Grade(ctx context.Context, lab *Lab) []Outcome {
 func (g *Grader) run(ctx context.Context, t Test) Verdict {
 	ctx, cancel := context.WithTimeout(ctx, t.Limit)
 	defer cancel()
-	v := t.Run(ctx, g)
+	done := make(chan Verdict, 1)
+	go func() { done <- t.Run(ctx, g) }()
+	var v Verdict
+	select {
+	case v = <-done:
+	case <-time.After(t.Limit + limitGrace):
+		// The test itself hangs (not only its QEMU, which the deadline
+		// kills): give up on it, the grader goes on.
+		return fail("", "over its time limit of %v, and it did not return", t.Limit)
+	}
 	if !v.OK && ctx.Err() == context.DeadlineExceeded && !strings.Contains(v.Reason, "time limit") {
 		v.Reason = fmt.Sprintf("over its time limit of %v: %s", t.Limit, v.Reason)
 	}
 	return v
 }
+
+// limitGrace is how long after its time limit a test that ignores its
+// context is waited for.
+var limitGrace = 10 * time.Second
 
 func (g *Grader) print(o Outcome) {
 	status := "PASS"
@@ -146,8 +159,8 @@ func reproduce(r *qemu.Result) string { return r.Command }
 // describe says how a run ended, for a failure's reason.
 func describe(r *qemu.Result) string {
 	switch r.Status {
-	case qemu.Timeout:
-		return fmt.Sprintf("the kernel did not finish within %v (killed): hung, or far too slow", r.Elapsed.Round(time.Second))
+	case qemu.Timeout, qemu.Canceled:
+		return fmt.Sprintf("the kernel did not finish within %v (killed at the test's time limit): hung, or far too slow", r.Elapsed.Round(time.Second))
 	case qemu.Panic:
 		if l, ok := r.Find("PANIC:"); ok {
 			return "kernel panic: " + l.Text
