@@ -121,7 +121,7 @@ func labNames() string {
 // (natural timer interrupts, deterministic) unless inject is set, then in
 // default QEMU with breakpoint injection.
 func (g *Grader) stress(ctx context.Context, arch string, inject bool, words ...string) (*qemu.Result, error) {
-	cfg := qemu.Config{Arch: arch, Mem: "16M", Args: words}
+	cfg := qemu.Config{Arch: arch, Mem: "8M", Args: words} // the stress tests' RAM (tests/stress_test.go)
 	if inject {
 		cfg.Args = append([]string{"workload=stress", "inject=50"}, words...)
 	} else {
