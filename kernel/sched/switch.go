@@ -64,7 +64,7 @@ func contextSwitch(prev, next *Task) {
 		// if oldmm differs from next.mm (README step 3). If a lazy thread
 		// wrote a stale CR3 while borrowing next.mm, they are equal, CR3
 		// is not reloaded, and next runs on the wrong page tables
-		// (README step 6).
+		// (README step 5).
 		switchMM(oldmm, next.MM, next)
 		next.ActiveMM = next.MM
 	}
@@ -95,7 +95,7 @@ func contextSwitch(prev, next *Task) {
 
 	// (d) The debug check (checkcr3=on): does CR3 hold what the
 	// scheduler believes? Linux 2.6.10 has none; this is how modern
-	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
+	// CONFIG_DEBUG_VM would catch README step 5 at the switch itself.
 	if CheckCR3 && next.ActiveMM != nil {
 		//lab:detect begin
 		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root && OnCR3Mismatch != nil {
