@@ -10,7 +10,8 @@ import (
 )
 
 // TestGradeProofLazy is the short proof that the graders can fail
-// (make grade-proof does every lab): the lazy lab's grader gives this tree
+// (make grade-proof does every lab, on both architectures): the lazy
+// lab's grader, on amd64, gives this tree
 // full marks, and the lab's starter less, each failing test saying what
 // it checks and why it failed. tools/lab's own tests compile every lab's
 // starter for both architectures and check make lab.
@@ -21,7 +22,8 @@ func TestGradeProofLazy(t *testing.T) {
 	defer func() { <-stressSlots; <-stressSlots }()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "run", "./tools/lab", "prove", "lazy")
+	// One architecture keeps it short; make grade-proof does both.
+	cmd := exec.CommandContext(ctx, "go", "run", "./tools/lab", "-arch", "amd64", "prove", "lazy")
 	cmd.Dir = ".."
 	out, err := cmd.CombinedOutput()
 	s := string(out)

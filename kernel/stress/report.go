@@ -102,8 +102,11 @@ func printStat(second uint64) {
 	if (cfg.Quiet || cfg.Brief) && second != 0 {
 		return
 	}
-	c := since(&base)
+	c, ticks := since(&base), sched.Ticks-startTick
 	if second == 0 {
+		// The end line shows the counts the run's Result holds: taken at
+		// the detection, or when the run's time was up (before the teardown).
+		c, ticks = result.Counts, result.Ticks
 		console.Print("STAT end ")
 	} else {
 		console.Printf("STAT t=%ds ", second)
@@ -111,7 +114,7 @@ func printStat(second uint64) {
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
 		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d\n",
-		sched.Ticks-startTick, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
+		ticks, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
 		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
 		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
 		detections(),

@@ -36,12 +36,14 @@ func usage() {
   new LAB           (make lab LAB=...) branch lab-LAB with the starter, committed; refuses uncommitted work
   grade [LAB]       (make grade [LAB=...]) run the graded tests, print the score; exit 1 below the maximum
   prove [LAB]       (make grade-proof) full marks on this tree, less on each lab's starter
+flags (before COMMAND): -arch 386,amd64 (the architectures graded), -logs DIR
 `)
 	os.Exit(2)
 }
 
 func main() {
 	log := flag.String("logs", "", "directory for the serial logs of failed runs (default: build/grade-logs)")
+	archFlag := flag.String("arch", "386,amd64", "grade and prove: the architectures, comma-separated")
 	flag.Usage = usage
 	flag.Parse()
 	args := flag.Args()
@@ -51,6 +53,12 @@ func main() {
 	root, err := findRoot()
 	if err != nil {
 		die("%v", err)
+	}
+	arches := strings.Split(*archFlag, ",")
+	for _, a := range arches {
+		if a != "386" && a != "amd64" {
+			die("-arch %s: want 386, amd64 or both", *archFlag)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -90,7 +98,7 @@ func main() {
 		if logs == "" {
 			logs = filepath.Join(root, "build", "grade-logs")
 		}
-		g := &Grader{Root: root, Arches: []string{"386", "amd64"}, LogDir: logs, Out: os.Stdout}
+		g := &Grader{Root: root, Arches: arches, LogDir: logs, Out: os.Stdout}
 		got, max := 0, 0
 		start := time.Now()
 		for _, l := range sel {
@@ -102,7 +110,7 @@ func main() {
 			os.Exit(1)
 		}
 	case "prove":
-		if err := prove(ctx, root, selected(args), os.Stdout); err != nil {
+		if err := prove(ctx, root, selected(args), arches, os.Stdout); err != nil {
 			die("%v", err)
 		}
 	default:
