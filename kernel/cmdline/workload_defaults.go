@@ -24,6 +24,15 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "lockup", 4},
 	{WorkloadStress, "users", 2},
 	{WorkloadStress, "kthreads", 4},
+	// workload=race (make qemu) runs the same constellation under
+	// breakpoint injection, which needs no fast tick (the injections
+	// preempt), and shows a short trace.
+	{WorkloadRace, "sched", uint64(SchedShuffle)},
+	{WorkloadRace, "lockup", 4},
+	{WorkloadRace, "users", 2},
+	{WorkloadRace, "kthreads", 4},
+	{WorkloadRace, "inject", 50},
+	{WorkloadRace, "trace", 16},
 }
 
 // workloadOption is the index of workload= in table.

@@ -30,6 +30,7 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
@@ -125,7 +126,11 @@ func run(replay string, kthreads int) uint64 {
 	}
 	console.Printf("explore: %d schedules explored, %d failed (flush=%s, depth %d)\n", Explored, Failures, variant(), plan.depth)
 	if firstLen >= 0 {
-		console.Printf("explore: replay the first failure with: workload=explore flush=%s%s schedule=", variant(), replayWords())
+		// Every word the replay depends on: the scenario, the
+		// constellation (kthreads) and the timer's rate as well as the
+		// decisions.
+		console.Printf("explore: replay the first failure with: workload=explore flush=%s%s kthreads=%d hz=%d schedule=",
+			variant(), replayWords(), kthreads, sched.HZ)
 		printChoices(first[:firstLen])
 		console.Print("\n")
 	}
@@ -138,7 +143,9 @@ func variant() string { return mm.Selected.String() }
 // runOne sets up a fresh constellation, lets it run through its
 // decisions, and tears it down.
 func runOne(kthreads int) {
-	sched.LeaveMM() // every run starts from init_mm
+	sched.LeaveMM() // every run starts from init_mm ...
+	reloadCR3()     // ... with CR3 holding it, whatever the last run's flusher left there
+	mark := trace.Mark()
 	failed, nmembers = false, 0
 	plan.start()
 	sched.NoTickPreempt = true
@@ -153,6 +160,7 @@ func runOne(kthreads int) {
 	sched.NoTickPreempt = false
 	if failed && dumpFailure {
 		trace.Dump(24) // before teardown, while the mms it names exist
+		trace.Explain(mark, "CR3-MISMATCH", 0)
 		dumpFailure = false
 	}
 	for i := 0; i < nmembers; i++ {
@@ -181,6 +189,15 @@ func addUser(name string, code []byte) {
 		return
 	}
 	add(user.Start(name, m, mm.UserBase))
+}
+
+// reloadCR3 loads CR3 with the running task's active_mm. A flusher killed
+// at the end of a racy run may have written a stale value (of an mm now
+// freed): without this, the next run would start from a freed page table.
+func reloadCR3() {
+	preempt.Disable()
+	mm.LoadCR3(sched.Current().ActiveMM)
+	preempt.Enable()
 }
 
 func add(t *sched.Task) {

@@ -46,9 +46,14 @@ var (
 
 // Start seeds the injector and arms it with probability p (inject= at boot).
 func Start(p uint32, seed uint64) {
-	rnd = sched.NewRand(seed, 3)
+	Seed(seed)
 	Arm(p)
 }
+
+// Seed restarts the injector's random choices from seed: two runs seeded
+// alike see the same sequence of choices (the race demo's racy and fixed
+// runs).
+func Seed(seed uint64) { rnd = sched.NewRand(seed, 3) }
 
 // Arm puts the breakpoints on the flush windows' CR3 writes and preempts
 // there with probability p percent; p = 0 takes them off. Workloads arm

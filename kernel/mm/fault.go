@@ -56,12 +56,16 @@ var (
 	CR3Loads uint64
 
 	// runs tracks, per task id, the current run of spurious faults.
-	runs [rt.MaxStacks]struct { // one per task: task i runs on stack i (sched.MaxTasks)
-		page  uintptr
-		loads uint64
-		n     int
-	}
+	runs [rt.MaxStacks]faultRun // one per task: task i runs on stack i (sched.MaxTasks)
 )
+
+// faultRun is one task's current run of spurious faults: on which page,
+// CR3Loads when it began, how many faults so far.
+type faultRun struct {
+	page  uintptr
+	loads uint64
+	n     int
+}
 
 // The CPU's CR2 (the faulting address), through a variable so host tests
 // can stand in for it, as they do for CR3 (tlb.go).
@@ -157,25 +161,39 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 // spurious handles a fault on a present, permitted page.
 func spurious(t *Task, va uintptr, write bool) {
 	SpuriousFaults++
-	page := va &^ (PageSize - 1)
-	r := &runs[t.ID%len(runs)]
-	if r.page != page || r.loads != CR3Loads || r.n == 0 {
-		*r = struct {
-			page  uintptr
-			loads uint64
-			n     int
-		}{page, CR3Loads, 0}
-	}
-	r.n++
-	if r.n == 1 {
+	n := countRun(t.ID, va)
+	if n == 1 {
 		SpuriousEpisodes++
 	}
-	if r.n == 1 && !QuietSpurious {
+	if n == 1 && !QuietSpurious {
 		ReportWrongCR3(t, va, write)
 	}
 	if OnSpurious != nil {
-		OnSpurious(t, va, write, r.n)
+		OnSpurious(t, va, write, n)
 	}
+}
+
+// countRun is the lockup detector's count: how many times in a row task
+// has now faulted on the page of va with a present PTE, with no CR3 load
+// in between (1 for the first fault of an episode). A CR3 load may heal a
+// wrong CR3, so it starts a new episode; so does a fault of the same task
+// on another page. The stress workload reports LOCKUP when the count
+// reaches lockup= (Linux 2.6.10 had no count: the loop never ended).
+func countRun(task int, va uintptr) int {
+	//lab:detect begin
+	page := va &^ (PageSize - 1)
+	r := &runs[task%len(runs)]
+	if r.page != page || r.loads != CR3Loads || r.n == 0 {
+		*r = faultRun{page, CR3Loads, 0}
+	}
+	r.n++
+	return r.n
+	//lab:detect stub
+	//// LAB detect (docs/labs/detect.md): count the faults in a row, per
+	//// task (runs[task]), on one page, with no CR3 load (CR3Loads)
+	//// in between. As it stands every fault looks like the first.
+	//return 1
+	//lab:detect end
 }
 
 // ReportWrongCR3 prints the race signature: CR3 and the page table of the
@@ -213,7 +231,7 @@ func OwnerOf(pa uintptr) *MM {
 func PrintOwner(pa uintptr) {
 	switch m := OwnerOf(pa); {
 	case pa == KernelRoot:
-		console.Print("the kernel (idle) page table")
+		console.Print("init_mm, the kernel's own page table (no user mappings)")
 	case m != nil:
 		console.Printf("mm %d", m.ID)
 	default:

@@ -106,9 +106,16 @@ var (
 //go:noinline
 //go:nosplit
 func flushTLB() {
+	//lab:flush begin
 	preempt.Disable()
 	asm.FlushTLBRaw()
 	preempt.Enable()
+	//lab:flush stub
+	//// LAB flush (docs/labs/flush.md): as it stands this is the racy flush
+	//// again. Make sure no other task can run between the CR3 read and
+	//// the CR3 write of asm.FlushTLBRaw.
+	//asm.FlushTLBRaw()
+	//lab:flush end
 }
 
 // flushTLBGlobal is __flush_tlb_global() with the fix.
@@ -116,9 +123,14 @@ func flushTLB() {
 //go:noinline
 //go:nosplit
 func flushTLBGlobal() {
+	//lab:flush begin
 	preempt.Disable()
 	asm.FlushTLBGlobalRaw(CR4Features)
 	preempt.Enable()
+	//lab:flush stub
+	//// LAB flush: the same window, between the CR4 writes.
+	//asm.FlushTLBGlobalRaw(CR4Features)
+	//lab:flush end
 }
 
 // flushTLBRacy is the 2.6.10-rc2 __flush_tlb(): preemptible between the two

@@ -58,7 +58,8 @@ func preemptOnReturn(f *trap.Frame) {
 			PreemptionsInWindow++
 			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
 			if trace.Enabled {
-				trace.Add(trace.PreemptWindow, t.ID, 0, t.ActiveMM.IDOrNone(), f.AX, 0)
+				// B says what preempted it: the timer, or a breakpoint (inject=).
+				trace.Add(trace.PreemptWindow, t.ID, int(f.Vector), t.ActiveMM.IDOrNone(), f.AX, 0)
 			}
 		}
 	}

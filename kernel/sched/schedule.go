@@ -153,6 +153,18 @@ func Sleep(n uint64) {
 	asm.RestoreFlags(flags)
 }
 
+// Wake makes a sleeping task runnable at once, before its tick comes (a
+// detector waking the workload's supervisor); any other task is left as
+// it is.
+func Wake(t *Task) {
+	flags := asm.SaveFlagsCli()
+	if t != nil && t.State == Sleeping {
+		t.State = Runnable
+		rq.Push(t.ID)
+	}
+	asm.RestoreFlags(flags)
+}
+
 // SleepFromTrap blocks the current task for n ticks from a trap handler
 // (the sleep system call): the switch happens on the way out of the trap.
 func SleepFromTrap(n uint64) {

@@ -13,9 +13,10 @@ import (
 // The mm side of a context switch, all of it: Linux 2.6.10's
 // context_switch() (kernel/sched.c) with i386 switch_mm() and
 // enter_lazy_tlb() (include/asm-i386/mmu_context.h), finish_task_switch(),
-// and leave_mm(). The steps of contextSwitch are numbered; "README step N"
-// marks where the race of the README's trace ("A detected lockup, step by
-// step") passes through them. The only CR3 writes are in kernel/mm/tlb.go:
+// and leave_mm(). The steps of contextSwitch are lettered (a) to (f), so
+// as not to be confused with the numbered steps of the race in the README
+// ("A detected lockup, step by step"); "README step N" marks where the
+// race passes through them. The only CR3 writes are in kernel/mm/tlb.go:
 // mm.LoadCR3 here, and the flushes' write-back.
 
 var (
@@ -43,29 +44,45 @@ func contextSwitch(prev, next *Task) {
 	}
 
 	if next.MM == nil {
-		// Step 1: a kernel thread has no address space of its own: it
+		// (a) A kernel thread has no address space of its own: it
 		// borrows prev's (lazy TLB). No CR3 write: the kernel half is the
 		// same in every page table. The scheduler now *believes* CR3
 		// holds oldmm's page table — it never looks. (README steps 1, 4
 		// and 5: kflush borrows; whatever CR3 holds, it keeps.)
+		//lab:lazy begin
 		next.ActiveMM = oldmm
 		oldmm.Grab()
 		enterLazyTLB(oldmm, next)
+		//lab:lazy stub
+		//// LAB lazy (docs/labs/lazy.md): as it stands a kernel thread runs
+		//// on init_mm, and every switch to it from a user task loads CR3.
+		//// Let it borrow prev's address space instead (lazy TLB): the
+		//// kernel half of every page table is the same.
+		//next.ActiveMM = &mm.InitMM
+		//mm.InitMM.Grab()
+		//switchMM(oldmm, &mm.InitMM, next)
+		//lab:lazy end
 	} else {
-		// Step 2: a user task gets its own mm. switchMM writes CR3 only
+		// (b) A user task gets its own mm. switchMM writes CR3 only
 		// if oldmm differs from next.mm (README step 3). If a lazy thread
 		// wrote a stale CR3 while borrowing next.mm, they are equal, CR3
 		// is not reloaded, and next runs on the wrong page tables
-		// (README step 6).
+		// (README step 5).
 		switchMM(oldmm, next.MM, next)
 		next.ActiveMM = next.MM
 	}
 
 	if prev.MM == nil {
-		// Step 3: a kernel thread gives up what it borrowed; the run
-		// queue drops the reference once we are off prev's stack (step 6).
+		// (c) A kernel thread gives up what it borrowed; the run
+		// queue drops the reference once we are off prev's stack, (f).
+		//lab:lazy begin
 		prev.ActiveMM = nil
 		prevMM = oldmm
+		//lab:lazy stub
+		//// LAB lazy: prev's reference to what it ran on must be dropped,
+		//// but not here: we still run on prev's stack.
+		//prev.ActiveMM = nil
+		//lab:lazy end
 	}
 
 	if trace.Enabled {
@@ -79,17 +96,22 @@ func contextSwitch(prev, next *Task) {
 	}
 	next.inWindow = false
 
-	// Step 4: the debug check (checkcr3=on): does CR3 hold what the
+	// (d) The debug check (checkcr3=on): does CR3 hold what the
 	// scheduler believes? Linux 2.6.10 has none; this is how modern
 	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
 	// (flush=modern checks before the switch instead, against loaded_mm.)
 	if CheckCR3 && mm.Selected != mm.Modern && next.ActiveMM != nil {
+		//lab:detect begin
 		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root {
 			cr3Mismatch(prev, next, cr3)
 		}
+		//lab:detect stub
+		//// LAB detect (docs/labs/detect.md): does CR3 hold the page table
+		//// the scheduler believes next runs on? Tell cr3Mismatch if not.
+		//lab:detect end
 	}
 
-	// Step 5: switch stacks and registers (switch_to). Returns in next.
+	// (e) Switch stacks and registers (switch_to). Returns in next.
 	prev.Switches++
 	rt.SetKernelStack(next.G.StackHi)
 	current = next
@@ -97,7 +119,7 @@ func contextSwitch(prev, next *Task) {
 	next.State = Running
 	asm.Switch(&prev.SP, next.SP, uintptr(unsafe.Pointer(&next.G)))
 
-	// Step 6: now on next's stack, in next (or in taskEntry for a new task).
+	// (f) Now on next's stack, in next (or in taskEntry for a new task).
 	finishTaskSwitch()
 }
 
@@ -116,6 +138,7 @@ func switchMM(prev, next *mm.MM, t *Task) {
 	if mm.Selected == mm.Modern {
 		prev = tlbState.loadedMM
 	}
+	//lab:lazy begin
 	if prev == next {
 		CR3Skips++ // the scheduler trusts that CR3 already holds next's table
 		if trace.Enabled {
@@ -124,12 +147,20 @@ func switchMM(prev, next *mm.MM, t *Task) {
 		return
 	}
 	CR3Writes++
-	tlbState.loadedMM = &switchingMM
-	mm.LoadCR3(next)
-	tlbState.loadedMM = next
+	loadMM(next)
 	if trace.Enabled {
 		trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
 	}
+	//lab:lazy stub
+	//// LAB lazy: this loads CR3 at every switch, even between two tasks
+	//// of one address space. Load it only when the mm changes (and
+	//// count and trace the switches that need none: CR3Skips, CR3Skip).
+	//CR3Writes++
+	//loadMM(next)
+	//if trace.Enabled {
+	//	trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
+	//}
+	//lab:lazy end
 }
 
 // enterLazyTLB is enter_lazy_tlb(): on a uniprocessor, nothing to do but
@@ -137,23 +168,35 @@ func switchMM(prev, next *mm.MM, t *Task) {
 // does, mark the CPU lazy (tlbstate.go). No CR3 write, in any variant.
 func enterLazyTLB(m *mm.MM, t *Task) {
 	tlbState.isLazy = true
+	//lab:lazy begin
 	LazyBorrows++
 	t.Borrows++
 	if trace.Enabled {
 		trace.Add(trace.Borrow, t.ID, 0, m.ID, 0, 0)
 	}
+	//lab:lazy stub
+	//// LAB lazy: count the borrow (LazyBorrows, t.Borrows) and trace it
+	//// (trace.Borrow): the reports and the race's explanation read them.
+	//lab:lazy end
 }
 
 // finishTaskSwitch is finish_task_switch(), in the task we switched to,
-// on its own stack: drop the mm a kernel thread gave up (step 3), reap a
+// on its own stack: drop the mm a kernel thread gave up ((c) of
+// contextSwitch), reap a
 // task that died running (lifecycle.go).
 func finishTaskSwitch() {
 	tickDone() // overhead.go: the tick, if one is open, ends here
 	measureSwitch()
+	//lab:lazy begin
 	if m := prevMM; m != nil {
 		prevMM = nil
 		m.Drop()
 	}
+	//lab:lazy stub
+	//// LAB lazy: drop the reference a kernel thread gave up (prevMM),
+	//// now that we are off its stack.
+	//prevMM = nil
+	//lab:lazy end
 	if d := prevDead; d != nil {
 		prevDead = nil
 		d.State = Free
@@ -173,9 +216,7 @@ func LeaveMM() {
 		old := t.ActiveMM
 		mm.InitMM.Grab()
 		t.ActiveMM = &mm.InitMM
-		tlbState.loadedMM = &switchingMM
-		mm.LoadCR3(&mm.InitMM)
-		tlbState.loadedMM = &mm.InitMM
+		loadMM(&mm.InitMM)
 		if old != nil {
 			old.Drop()
 		}

@@ -40,6 +40,14 @@ var tlbState struct {
 // switchingMM is the sentinel loadedMM holds while CR3 is being written.
 var switchingMM = mm.MM{ID: -3}
 
+// loadMM writes next's page table into CR3 for switch_mm, keeping loaded_mm
+// in step: the sentinel while the write is in flight, then next.
+func loadMM(next *mm.MM) {
+	tlbState.loadedMM = &switchingMM
+	mm.LoadCR3(next)
+	tlbState.loadedMM = next
+}
+
 // LoadedMM returns loaded_mm: the address space CR3 should hold.
 func LoadedMM() *mm.MM { return tlbState.loadedMM }
 

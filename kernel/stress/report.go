@@ -3,12 +3,7 @@ package stress
 import (
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
-	"tlbrace/kernel/inject"
-	"tlbrace/kernel/mm"
-	"tlbrace/kernel/preempt"
-	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
-	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
 	"tlbrace/kernel/user"
 )
@@ -71,8 +66,8 @@ func watchdog(f *trap.Frame) {
 // progress because timer ticks ate their time. Not a detection — nothing
 // the kernel did was wrong — but not a pass either: the run proved nothing.
 func starved(share uint64) {
-	asm.Cli()
-	Starved = true
+	flags := asm.SaveFlagsCli()
+	result.Starved, result.Ticks, result.Counts = true, sched.Ticks-startTick, since(&base)
 	console.Printf("STARVED: no worker made a system call in %d s of ticks (hang=), and timer ticks (handler, schedule, switch) took %d%% of the guest time:\n"+
 		"  each tick held too few instructions for the tasks to make progress. The kernel did not hang; this run cannot judge it.\n"+
 		"  Under QEMU -icount shift=auto a loaded host shortens every tick in instructions: run at a fixed shift (qemu.sh stress does).\n",
@@ -80,12 +75,9 @@ func starved(share uint64) {
 	printStat(0)
 	PrintTasks()
 	console.Printf("stress: result starved flush=%s\n", variant())
-	detected = true // stop the watchdog and the supervisor
-	exitDetected()
+	end() // stop the watchdog and wake the supervisor
+	asm.RestoreFlags(flags)
 }
-
-// Starved reports that a run ended starved (see starved).
-var Starved bool
 
 // percent returns part*100/whole, 0 for an empty whole.
 func percent(part, whole uint64) uint64 {
@@ -103,14 +95,14 @@ var statStartTSC, statStartCycles uint64
 // ticks, "STAT end" (second 0) at the end of a run; quiet runs print only
 // the last.
 func printStat(second uint64) {
-	if cfg.Quiet && second != 0 {
+	if (cfg.Quiet || cfg.Brief) && second != 0 {
 		return
 	}
-	var loops uint64
-	for _, n := range flushLoops {
-		loops += n
-	}
+	c, ticks := since(&base), sched.Ticks-startTick
 	if second == 0 {
+		// The end line shows the counts the run's Result holds: taken at
+		// the detection, or when the run's time was up (before the teardown).
+		c, ticks = result.Counts, result.Ticks
 		console.Print("STAT end ")
 	} else {
 		console.Printf("STAT t=%ds ", second)
@@ -118,24 +110,31 @@ func printStat(second uint64) {
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
 		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
-		sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
-		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
-		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
-		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs+WorkerKills,
+		ticks, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
+		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
+		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
+		detections(),
 		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC),
 		asm.Rdtsc()-statStartTSC)
 	printScenarioStat() // scenario.go: the recurrences' counters, and the newline
 }
 
+// detections is the STAT lines' count: a run stops at its first.
+func detections() int {
+	if result.Kind != "" {
+		return 1
+	}
+	return 0
+}
+
+// printSummary ends a run no detector stopped.
 func printSummary() {
 	printStat(0)
-	PrintTasks()
-	if detected {
-		console.Printf("stress: result detected flush=%s\n", variant())
-		return
+	if !cfg.Brief {
+		PrintTasks()
 	}
 	console.Printf("stress: result clean flush=%s window_hits=%d (interrupts inside a flush window, none of which could preempt)\n",
-		variant(), sched.WindowHits)
+		variant(), result.Counts.WindowHits)
 }
 
 // PrintTasks prints the per-task table.
@@ -157,9 +156,4 @@ func churn(second uint64) {
 		sched.Kill(t)
 	}
 	spawnWorker(i)
-}
-
-func exitDetected() {
-	trace.Enabled = false
-	rt.Exit(rt.ExitTestFailed)
 }

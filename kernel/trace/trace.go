@@ -18,7 +18,7 @@ const (
 	Borrow                        // kernel thread A borrowed mm X (enter_lazy_tlb: no CR3 write)
 	CR3Write                      // switch_mm loaded CR3 with mm X's table
 	CR3Skip                       // switch_mm(X, X): same mm, CR3 assumed right
-	PreemptWindow                 // A preempted between CR3 read and write, holding value V
+	PreemptWindow                 // A preempted between CR3 read and write, holding value V; B is the vector that preempted it (timer, or #DB: inject=)
 	ResumeWindow                  // A resumes in the window: will write V while active_mm is X
 	Fault                         // user task A faulted at V, present in its mm X
 	Detect                        // a detector fired
@@ -106,18 +106,20 @@ func Last(n int, fn func(e *Entry)) {
 	}
 }
 
+// Mark returns the position of the next event: Explain(Mark(), ...)
+// later reads only what was recorded since (one run's own events).
+func Mark() uint64 { return next }
+
 // Dump prints the last n entries, one line each, in the step-by-step
 // language of the README's "A detected lockup, step by step" and
-// docs/the-seed-patch.md.
+// docs/the-seed-patch.md, then the same entries for tools (TRACE-RAW).
 func Dump(n int) {
 	// Stop recording while printing: tasks still running (the dump may
 	// run preemptible) would otherwise overwrite the entries being printed.
 	was := Enabled
 	Enabled = false
 	defer func() { Enabled = was }()
-	console.Printf("TRACE: last %d of %d events, oldest first (CR3 is the value after the event)\n", min(n, int(next)), next)
-	Last(n, printEntry)
-	console.Print("TRACE END\n")
+	printLines(n)
 	// The same events for tools (tools/timeline): one line each,
 	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner" (owners are mm
 	// ids as recorded: 0 init_mm, -2 no live mm, -1 not a page-table
@@ -131,6 +133,20 @@ func Dump(n int) {
 		}
 	}
 	console.Print("TRACE-RAW END\n")
+}
+
+// Print prints the last n entries for people only (no TRACE-RAW block).
+func Print(n int) {
+	was := Enabled
+	Enabled = false
+	defer func() { Enabled = was }()
+	printLines(n)
+}
+
+func printLines(n int) {
+	console.Printf("TRACE: last %d of %d events, oldest first (ticks count from boot; CR3 is the value after the event)\n", min(n, int(next)), next)
+	Last(n, printEntry)
+	console.Print("TRACE END\n")
 }
 
 var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",

@@ -58,7 +58,7 @@ func exitStory(lines []string) []string {
 			return trace[i:]
 		}
 	}
-	return detectionAndTrace(lines)
+	return detectionReport(lines)
 }
 
 // warningAndDetection keeps the flush assertion's report (the WARNING line
