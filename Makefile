@@ -68,6 +68,7 @@ qemu: deps build
 	  3) echo "make qemu: a kernel test failed or the race was detected (QEMU status 3)" >&2 ;; \
 	  5) echo "make qemu: kernel panic (QEMU status 5)" >&2 ;; \
 	  7) echo "make qemu: the kernel rejected its command line (QEMU status 7)" >&2 ;; \
+	  9) echo "make qemu: the CPU lacks a feature the kernel needs (QEMU status 9)" >&2 ;; \
 	  *) echo "make qemu: qemu.sh or QEMU failed (status $$st)" >&2 ;; \
 	esac; exit $$st
 

@@ -36,7 +36,8 @@
 #   --dry-run       print the QEMU command line instead of running it
 #
 # Serial (COM1) is on stdio. The kernel leaves through isa-debug-exit:
-#   status 1 = pass, 3 = test failure, 5 = kernel panic, 7 = bad command line;
+#   status 1 = pass, 3 = test failure, 5 = kernel panic, 7 = bad command line,
+#   9 = the CPU lacks a required feature (UNSUPPORTED-CPU lines name them);
 #   status 0 = the guest reset (triple fault under -no-reboot): never success.
 set -euo pipefail
 
