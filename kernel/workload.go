@@ -53,6 +53,11 @@ func runWorkload() {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadFuzz:
+		if !runFuzz() {
+			rt.Exit(rt.ExitTestFailed)
+		}
+		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadExplore:
 		if explore.Run(int(Opts.Explore), Opts.Schedule, Opts.Seed, int(Opts.KThreads)) > 0 {
 			rt.Exit(rt.ExitTestFailed)

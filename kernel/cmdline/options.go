@@ -33,6 +33,7 @@ const (
 	WorkloadStress
 	WorkloadMonitor
 	WorkloadExplore
+	WorkloadFuzz
 )
 
 // Fault is fault=: a deliberate fault raised at boot, for the fault tests.
@@ -71,6 +72,10 @@ type Options struct {
 	Hang     uint64 // stress: guest seconds without worker progress that count as a hang
 	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Fuzzers  uint64 // fuzzer tasks at once (workload=fuzz)
+	Stress   bool   // workload=fuzz: the stress workload's tasks run beside the fuzzers
+	OOM      uint64 // every Nth frame allocation fails once the workload runs; 0 = off
+	FrameCap uint64 // frames the workload may hold beyond what was in use at its start; 0 = no cap
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -107,7 +112,7 @@ var table = [...]option{
 	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
 	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
-	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore"}, "what runs after boot"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadFuzz: "fuzz"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
 	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
@@ -121,6 +126,10 @@ var table = [...]option{
 	{"hang", kindUint, unsafe.Offsetof(Options{}.Hang), 5, 1, 3600, nil, "stress: guest seconds without a worker system call that count as a hang (or as starvation, if timer ticks ate the time)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
+	{"fuzzers", kindUint, unsafe.Offsetof(Options{}.Fuzzers), 4, 1, 16, nil, "workload=fuzz: ring-3 system-call fuzzers running at once"},
+	{"stress", kindBool, unsafe.Offsetof(Options{}.Stress), 0, 0, 0, nil, "workload=fuzz: run the stress workload's workers and flushers beside the fuzzers"},
+	{"oom", kindUint, unsafe.Offsetof(Options{}.OOM), 0, 0, 1000000, nil, "make every Nth frame allocation fail once the workload runs (out of memory on demand); 0 = off"},
+	{"framecap", kindUint, unsafe.Offsetof(Options{}.FrameCap), 0, 0, 1 << 18, nil, "let the workload hold at most N frames beyond those in use when it starts; 0 = no cap"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

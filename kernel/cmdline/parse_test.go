@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6, Fuzzers: 4}
 }
 
 func TestDefaults(t *testing.T) {
@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule="
+	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= fuzzers= stress oom= framecap="
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -97,7 +97,7 @@ func TestErrors(t *testing.T) {
 		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
 			`cmdline: bad value "rasy" for flush= (valid: fixed, racy); did you mean flush=racy?`},
 		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
-			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore); did you mean workload=stress?`},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, fuzz); did you mean workload=stress?`},
 		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
 			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
@@ -158,11 +158,11 @@ func TestErrors(t *testing.T) {
 
 func TestErrorValidAndRange(t *testing.T) {
 	_, err := Parse(image + "nope")
-	if len(err.Valid) != len(table) || err.Valid[0] != "test" || err.Valid[len(table)-1] != "schedule" {
+	if len(err.Valid) != len(table) || err.Valid[0] != "test" || err.Valid[len(table)-1] != "framecap" {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,fuzz" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")
