@@ -89,8 +89,15 @@ func syscall(f *trap.Frame, g *rt.G) {
 		f.SetReturn(uintptr(t.ID))
 	case SysYield:
 		t.Preempt.NeedResched = true
+		f.SetReturn(0) // (AX held the number, 4, until the fuzzer asked)
 	case SysSleep:
+		if a0 > abi.MaxSleepMS { // also every "negative" duration
+			EInvals++
+			f.SetReturn(errno(EINVAL))
+			break
+		}
 		sched.SleepFromTrap(msToTicks(a0))
+		f.SetReturn(0)
 	case SysReport:
 		if OnReport != nil {
 			OnReport(t, a0, a1, a2)
