@@ -22,7 +22,11 @@ func SpawnUser(name string, m *mm.MM, ip, sp, a1, a2 uintptr) *Task {
 	if t == nil {
 		return nil
 	}
-	t.MM = m
+	// Its active_mm is its own mm from the start (covered by the users'
+	// reference, as in Linux), not only once it first runs: Kill, which
+	// drops the active_mm reference exitMM takes, would otherwise leak a
+	// task killed before it ever ran (found by the fuzzer).
+	t.MM, t.ActiveMM = m, m
 	t.user = userEntry{ip: ip, sp: sp, a0: uintptr(t.ID), a1: a1, a2: a2}
 	prepareStack(t)
 	t.State = Runnable
