@@ -4,6 +4,7 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
+	"tlbrace/kernel/stress"
 	"tlbrace/kernel/user"
 )
 
@@ -95,6 +96,10 @@ func verdict(b baseline) bool {
 	why(Violations != 0, "%d fuzzers caught the kernel breaking the ABI (first: code %#x)", Violations, violation.code)
 	why(cfg.Stress != nil && !stressClean, "the stress run beside the fuzzers failed (%d, %d)", 0, 0)
 	if !ok {
+		if mms != b.mms {
+			mm.Each(printMM)
+			stress.PrintTasks()
+		}
 		fail("see above")
 		return false
 	}
@@ -112,4 +117,8 @@ func fail(why string) {
 	console.Printf("fuzz: reproduce: ./qemu.sh -a %s -- %s\n", cfg.Arch, cfg.Cmdline)
 	console.Printf("fuzz: (each fuzzer's calls follow from seed= alone; for the same interleaving too: ./qemu.sh --icount -a %s -- %s)\n",
 		cfg.Arch, cfg.Cmdline)
+}
+
+func printMM(m *mm.MM) {
+	console.Printf("fuzz: alive: mm %d users %d count %d pages %d root %#x\n", m.ID, m.Users, m.Count, m.Pages, m.Root)
 }

@@ -105,7 +105,7 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 	}
 	if !t.MM.MapZeroed(cr2, v) {
 		console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, cr2)
-		Kill("out of memory")
+		Kill(OutOfMemory)
 		return
 	}
 	DemandFaults++

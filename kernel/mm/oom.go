@@ -7,6 +7,10 @@ package mm
 // the frame gets -ENOMEM or is killed with a report, the kernel goes on,
 // and nothing leaks.
 
+// OutOfMemory is why the fault handler kills a task it found no frame
+// for (the stress workload tells it from the race's kills by it).
+const OutOfMemory = "out of memory"
+
 // failPolicy is what Arm set up; the zero value fails nothing.
 type failPolicy struct {
 	armed bool

@@ -10,11 +10,7 @@ import (
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
-	"tlbrace/kernel/user"
 )
-
-// faultKills0 is sched.FaultKills when the run started.
-var faultKills0 uint64
 
 // starvedPercent: when timer ticks (handler, schedule, switch) took at
 // least this share of the guest time since the last worker system call,
@@ -38,14 +34,15 @@ func watchdog(f *trap.Frame) {
 	}
 	// A worker never faults by itself: any worker killed by a fault the
 	// other detectors did not explain is the race too (e.g. executing or
-	// reading through another task's page tables).
-	if sched.FaultKills != faultKills0 {
+	// reading through another task's page tables). Other tasks' faults,
+	// and kills for want of a frame, are not (sharing.go).
+	if workerKills != 0 {
 		WorkerKills++
 		detect("WORKER-KILLED")
 		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
 		finish()
 	}
-	calls := user.Syscalls[user.SysYield] + user.Syscalls[user.SysWrite]
+	calls := workerCalls()
 	now := sched.Ticks
 	if calls != lastSyscalls || lastProgressTick == 0 {
 		lastSyscalls, lastProgressTick = calls, now

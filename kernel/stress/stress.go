@@ -58,7 +58,7 @@ var (
 func Run(c Config, workerImage []byte) bool {
 	cfg, worker = c, workerImage
 	stopped, detected = false, false
-	faultKills0 = sched.FaultKills
+	workerKills = 0
 	install()
 	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
 		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
@@ -79,6 +79,7 @@ func Run(c Config, workerImage []byte) bool {
 		if c.Churn {
 			churn(second)
 		}
+		revive()
 		if c.Seconds != 0 && second >= c.Seconds {
 			break
 		}
@@ -112,12 +113,14 @@ func install() {
 	sched.CheckCR3 = cfg.CheckCR3
 	sched.OnCR3Mismatch = onCR3Mismatch
 	sched.OnTick = watchdog
+	hookKills()
 }
 
 func spawnWorker(i int) {
 	t := user.Exec("worker", worker)
 	if t == nil {
 		console.Printf("stress: cannot start worker %d\n", i)
+		workerIDs[i] = -1
 		return
 	}
 	workerIDs[i] = t.ID
@@ -152,6 +155,10 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 
 // onReport receives the worker's "I read another task's signature".
 func onReport(t *sched.Task, kind, addr, value uintptr) {
+	if !isWorker(t) {
+		Ignored++ // a fuzzer's, say: only a worker's report is evidence
+		return
+	}
 	CrossMM++
 	detect("CROSS-MM")
 	console.Printf("  task %d (%s) read %#x at %#x: task %d's signature — silent access to another address space\n",

@@ -99,10 +99,7 @@ func syscall(f *trap.Frame, g *rt.G) {
 		sched.SleepFromTrap(msToTicks(a0))
 		f.SetReturn(0)
 	case SysReport:
-		if OnReport != nil {
-			OnReport(t, a0, a1, a2)
-		}
-		f.SetReturn(0)
+		f.SetReturn(report(t, a0, a1, a2))
 	case SysMapinfo:
 		if t.MM == nil {
 			f.SetReturn(errno(EFAULT))
@@ -113,6 +110,28 @@ func syscall(f *trap.Frame, g *rt.G) {
 		ENosys++
 		f.SetReturn(errno(ENOSYS))
 	}
+}
+
+// report hands the stress worker's report on. The kind must be one the
+// ABI defines and addr a 4-byte-aligned user address: the stress
+// workload reads the word there through the task's own page tables, and
+// it must lie inside one frame. (Not necessarily inside the task's VMAs:
+// a worker on the wrong page tables reads, and reports, other tasks'
+// addresses.) Whether the reporter is a worker at all is for the listener
+// to judge (found by the fuzzer: any task could forge a CROSS-MM).
+func report(t *sched.Task, kind, addr, value uintptr) uintptr {
+	switch {
+	case kind != abi.ReportForeign || addr%abi.ReportAlign != 0:
+		EInvals++
+		return errno(EINVAL)
+	case addr < mm.UserBase || addr >= mm.UserTop:
+		EFaults++
+		return errno(EFAULT)
+	}
+	if OnReport != nil {
+		OnReport(t, kind, addr, value)
+	}
+	return 0
 }
 
 // write copies [buf, buf+n) from the task's address space to the console.
