@@ -35,6 +35,9 @@ const (
 var (
 	percent uint32
 	rnd     sched.Rand
+	// userDebug handled #DB before Start: the user-exception handler,
+	// for a #DB that ring 3 raised itself.
+	userDebug trap.Handler
 
 	// Hits counts breakpoint hits: a flush reached its CR3 write.
 	Hits uint64
@@ -50,6 +53,10 @@ func Start(p uint32, seed uint64) {
 	percent = p
 	rnd = sched.NewRand(seed, 3)
 	w := asm.Windows()
+	if h := trap.HandlerOf(trap.VecDebug); h != nil && !started {
+		userDebug = h
+	}
+	started = true
 	trap.Register(trap.VecDebug, onDebug)
 	asm.WriteDR(0, w.WriteLocal)
 	asm.WriteDR(1, w.WriteGlobal)
@@ -60,10 +67,21 @@ func Start(p uint32, seed uint64) {
 // Stop disarms the breakpoints.
 func Stop() { asm.WriteDR7(0) }
 
+// started: Start ran (and took the #DB vector over) once already.
+var started bool
+
 // onDebug is the #DB handler.
 func onDebug(f *trap.Frame, g *rt.G) {
 	dr6 := asm.ReadDR6()
 	asm.WriteDR6(0)
+	// The breakpoints are on kernel code: a #DB from ring 3 is the task's
+	// own (EFLAGS.TF single-stepping, ICEBP), and kills it like any other
+	// exception — it used to oops the kernel (found by the fuzzer,
+	// inject=50).
+	if f.FromUser() && userDebug != nil {
+		userDebug(f, g)
+		return
+	}
 	if dr6&(dr6B0|dr6B1) == 0 {
 		trap.Oops(f, g, "unexpected debug exception")
 		return
