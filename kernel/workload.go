@@ -44,12 +44,7 @@ func program(name string) []byte {
 func runWorkload() {
 	switch Opts.Workload {
 	case cmdline.WorkloadStress:
-		ok := stress.Run(stress.Config{
-			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
-			Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
-			Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
-		}, program("bin/worker"))
-		if !ok {
+		if !runStress() { // workload_stress.go
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)

@@ -74,7 +74,7 @@ type Options struct {
 	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
 	Fuzzers  uint64 // fuzzer tasks at once (workload=fuzz)
 	Stress   bool   // workload=fuzz: the stress workload's tasks run beside the fuzzers
-	OOM      uint64 // every Nth frame allocation fails once the workload runs; 0 = off
+	OOM      uint64 // every Nth frame a task's fault or system call needs is refused; 0 = off
 	FrameCap uint64 // frames the workload may hold beyond what was in use at its start; 0 = no cap
 }
 
@@ -128,8 +128,8 @@ var table = [...]option{
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
 	{"fuzzers", kindUint, unsafe.Offsetof(Options{}.Fuzzers), 4, 1, 16, nil, "workload=fuzz: ring-3 system-call fuzzers running at once"},
 	{"stress", kindBool, unsafe.Offsetof(Options{}.Stress), 0, 0, 0, nil, "workload=fuzz: run the stress workload's workers and flushers beside the fuzzers"},
-	{"oom", kindUint, unsafe.Offsetof(Options{}.OOM), 0, 0, 1000000, nil, "make every Nth frame allocation fail once the workload runs (out of memory on demand); 0 = off"},
-	{"framecap", kindUint, unsafe.Offsetof(Options{}.FrameCap), 0, 0, 1 << 18, nil, "let the workload hold at most N frames beyond those in use when it starts; 0 = no cap"},
+	{"oom", kindUint, unsafe.Offsetof(Options{}.OOM), 0, 0, 1000000, nil, "out of memory on demand: every Nth frame a task's page fault or system call needs is refused (-ENOMEM, or the task is killed); 0 = off"},
+	{"framecap", kindUint, unsafe.Offsetof(Options{}.FrameCap), 0, 0, 1 << 18, nil, "out of memory for real: the workload may hold at most N frames beyond those in use when it starts, exec included; 0 = no cap"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

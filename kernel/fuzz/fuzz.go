@@ -16,6 +16,7 @@ package fuzz
 
 import (
 	"tlbrace/kernel/console"
+	"tlbrace/kernel/leakcheck"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
@@ -31,8 +32,9 @@ type Config struct {
 	Seed    uint64
 	Hang    uint64 // guest seconds without a system call that make a hang
 	// OOM and FrameCap arm the frame allocator's failures (mm.ArmFailures)
-	// for the run: every OOMth allocation fails; at most FrameCap frames
-	// beyond the baseline.
+	// for the run: every OOMth allocation a task's page fault or system
+	// call makes fails; at most FrameCap frames beyond the baseline, exec
+	// included.
 	OOM      uint64
 	FrameCap int
 	// Stress, when set, runs the stress workload with this configuration
@@ -75,11 +77,12 @@ func Run(c Config, fuzzImage, workerImage []byte) bool {
 	user.Muted = muted
 	user.OnExit = onExit
 
-	b := takeBaseline()
+	b := leakcheck.Take()
+	takeCounters()
 	console.Printf("fuzz: start fuzzers=%d seed=%d duration=%ds stress=%t oom=%d framecap=%d\n",
 		c.Fuzzers, c.Seed, c.Seconds, c.Stress != nil, c.OOM, c.FrameCap)
-	console.Printf("fuzz: frames free before: %d (address spaces alive: %d)\n", b.free, b.mms)
-	mm.Phys.ArmFailures(c.OOM, c.FrameCap)
+	console.Printf("fuzz: frames free before: %d (address spaces alive: %d)\n", b.Free, b.MMs)
+	mm.Phys.ArmFailures(c.OOM, c.FrameCap, mm.ForTask)
 
 	if c.Stress != nil {
 		stressImage = workerImage
@@ -124,7 +127,9 @@ func supervise() {
 				break // out of slots or frames: try again next time
 			}
 		}
-		if calls := syscalls(); calls != lastCalls {
+		// A hang: fuzzers alive, and no system call for Hang seconds.
+		// (None alive — exec finds no frame under framecap= — is none.)
+		if calls := syscalls(); calls != lastCalls || live() == 0 {
 			lastCalls, lastProgress = calls, ms
 		} else if ms-lastProgress > cfg.Hang*1000 {
 			hang()

@@ -11,7 +11,7 @@ func newTestAllocator(frames int) *FrameAllocator {
 
 func TestFailEveryNth(t *testing.T) {
 	a := newTestAllocator(64)
-	a.ArmFailures(3, 0)
+	a.ArmFailures(3, 0, nil)
 	var got []bool
 	for i := 0; i < 7; i++ {
 		_, ok := a.Alloc()
@@ -37,7 +37,7 @@ func TestFailEveryNth(t *testing.T) {
 func TestFrameCap(t *testing.T) {
 	a := newTestAllocator(64)
 	a.Alloc() // in use before the cap: not counted against it
-	a.ArmFailures(0, 4)
+	a.ArmFailures(0, 4, nil)
 	var pas []uintptr
 	for i := 0; i < 4; i++ {
 		pa, ok := a.Alloc()
@@ -52,5 +52,22 @@ func TestFrameCap(t *testing.T) {
 	a.FreeFrame(pas[0]) // a frame back: one more allocation fits
 	if _, ok := a.Alloc(); !ok {
 		t.Fatal("no allocation after a free under the cap")
+	}
+}
+
+func TestFailOnlyCounted(t *testing.T) {
+	a := newTestAllocator(64)
+	counted := false
+	a.ArmFailures(2, 0, func() bool { return counted })
+	for i := 0; i < 5; i++ {
+		if _, ok := a.Alloc(); !ok {
+			t.Fatalf("uncounted allocation %d failed", i)
+		}
+	}
+	counted = true
+	_, ok1 := a.Alloc()
+	_, ok2 := a.Alloc()
+	if !ok1 || ok2 || a.Injected != 1 {
+		t.Errorf("counted allocations: %v %v, injected %d; want the 2nd to fail", ok1, ok2, a.Injected)
 	}
 }

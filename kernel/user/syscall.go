@@ -24,6 +24,7 @@ const (
 	SysReport  = abi.SysReport  // report(kind, addr, value): the stress worker saw something wrong
 	SysMapinfo = abi.SysMapinfo // mapinfo() -> the task's private data address
 
+	ENOMEM = abi.ENOMEM // out of memory
 	EFAULT = abi.EFAULT // bad address
 	EINVAL = abi.EINVAL // invalid argument
 	ENOSYS = abi.ENOSYS // no such system call
@@ -139,27 +140,33 @@ func report(t *sched.Task, kind, addr, value uintptr) uintptr {
 // through its page tables in software: a wild pointer gets -EFAULT, never
 // a kernel fault — and a wrong CR3 cannot make the kernel read the wrong
 // process's memory here.
+//
+// The pages are faulted in first and printed after, so a write fails
+// whole or succeeds whole: with no frame left for a page of the buffer
+// (oom=, framecap=) it returns -ENOMEM, having printed nothing — it used
+// to return -EFAULT for a good pointer, after printing what came before.
 func write(t *sched.Task, buf, n uintptr) uintptr {
 	if n > maxWrite {
 		EInvals++
 		return errno(EINVAL)
 	}
-	if t.MM == nil {
+	if t.MM == nil || !t.MM.VMAs.CoversRange(buf, n, false) {
 		EFaults++
 		return errno(EFAULT)
+	}
+	if !t.MM.UserBytes(buf, n, false, discard) {
+		ENomems++ // the range is good: a page of it could not be mapped
+		return errno(ENOMEM)
 	}
 	out := printUser
 	if Muted != nil && Muted(t) {
 		out = countMuted
 	}
-	ok := t.MM.UserBytes(buf, n, false, out)
-	if !ok {
-		EFaults++
-		return errno(EFAULT)
-	}
+	t.MM.UserBytes(buf, n, false, out)
 	return n
 }
 
+func discard([]byte)      {}
 func printUser(p []byte)  { console.Printf("%s", p) }
 func countMuted(p []byte) { MutedBytes += uint64(len(p)) }
 
