@@ -73,11 +73,13 @@ qemu: deps build
 	esac; exit $$st
 
 # make stress: the four 30-second runs (racy and fixed, both arches, two
-# QEMUs at a time) plus record/replay and injection; STRESS_SECONDS sets
-# the fixed runs' length.
+# QEMUs at a time) plus record/replay and injection, and the syscall
+# fuzzer beside the stress workload under injection; STRESS_SECONDS sets
+# the fixed and the fuzz runs' length.
 STRESS_SECONDS ?= 30
 stress: deps build-all
-	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run 'Stress|Inject' ./tests/
+	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_FUZZ_SECONDS=$(STRESS_SECONDS) \
+	  $(GO) test -count=1 -v -run 'Stress|Inject|Fuzz|OutOfMemory' ./tests/
 
 # make bench: the racy variant over many seeds per architecture and mode,
 # and boot-to-ready times; SEEDS sets the seeds per row.

@@ -112,15 +112,22 @@ func Run(c Config, fuzzImage, workerImage []byte) bool {
 
 // supervise keeps cfg.Fuzzers fuzzers alive, killing one at random every
 // killInterval (racing it with whatever it is doing), until time is up.
+//
+// Time is the tick count (guest time, exec and all), not the sleeps.
 func supervise() {
 	const step = 20 // ms between looks
-	var ms, lastCalls uint64
+	var lastCalls, nextKill, nextStat uint64
+	start := sched.TickCount()
 	lastProgress := uint64(0)
-	for cfg.Seconds == 0 || ms < cfg.Seconds*1000 {
+	for {
 		sched.Sleep(msTicks(step))
-		ms += step
-		if ms%killInterval == 0 {
+		ms := (sched.TickCount() - start) * 1000 / sched.HZ
+		if cfg.Seconds != 0 && ms >= cfg.Seconds*1000 {
+			break
+		}
+		if ms >= nextKill {
 			killOne()
+			nextKill = ms + killInterval
 		}
 		for live() < cfg.Fuzzers {
 			if !spawn() {
@@ -134,8 +141,9 @@ func supervise() {
 		} else if ms-lastProgress > cfg.Hang*1000 {
 			hang()
 		}
-		if ms%1000 == 0 {
-			printStat(ms / 1000)
+		if ms >= nextStat+1000 {
+			nextStat += 1000
+			printStat(nextStat / 1000)
 		}
 	}
 }

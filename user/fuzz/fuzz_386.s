@@ -86,6 +86,14 @@ havenr:
 	TESTL $7, SI
 	JZ 2(PC)
 	ANDL $15, BX                    // 7 sleeps in 8 last 0..15 ms: a sleeper fuzzes nothing
+	CMPL ·nr(SB), $const_sysWrite
+	JNE 7(PC)
+	TESTL $0x30, SI
+	JNZ 5(PC)
+	ANDL $(const_privateSize-1), BX // 1 write in 4 from a good buffer, 1..64 bytes of
+	ADDL ·priv(SB), BX              // the private region: maps pages (a frame each)
+	ANDL $63, CX
+	INCL CX
 
 	// Values to find unchanged after the call.
 	CALL ·next(SB)

@@ -95,6 +95,14 @@ havenr:
 	TESTQ $7, SI
 	JZ 2(PC)
 	ANDQ $15, BX                    // 7 sleeps in 8 last 0..15 ms: a sleeper fuzzes nothing
+	CMPQ ·nr(SB), $const_sysWrite
+	JNE 7(PC)
+	TESTQ $0x30, SI
+	JNZ 5(PC)
+	ANDQ $(const_privateSize-1), BX // 1 write in 4 from a good buffer, 1..64 bytes of
+	ADDQ R14, BX                    // the private region: maps pages (a frame each)
+	ANDQ $63, CX
+	INCQ CX
 
 	// Values to find unchanged after the call.
 	CALL ·next(SB)
