@@ -62,7 +62,12 @@ func Exec(name string, image []byte) *sched.Task {
 		m.Put()
 		return nil
 	}
-	return Start(name, m, entry)
+	t := Start(name, m, entry)
+	if t == nil { // every slot taken since NextID looked: the mm is ours to free
+		console.Printf("exec %s: no free task slot\n", name)
+		m.Put()
+	}
+	return t
 }
 
 // Lookup returns the file name from the initramfs archive, or says what
