@@ -29,7 +29,7 @@ include tools/mkimage/image.mk
 include docs/timeline.mk
 include tools/gdb/gdb.mk
 
-.PHONY: all build build-all qemu test vet stress bench deps clean
+.PHONY: all build build-all qemu test vet stress bench soak deps clean
 all: build
 
 build: deps-go $(KERNEL) initrd
@@ -86,6 +86,13 @@ stress: deps build-all
 SEEDS ?= 10
 bench: deps build-all
 	$(GO) run ./tools/stressbench -seeds $(SEEDS)
+
+# make soak: the fixed variant with churn on fresh seeds and several CPU
+# models (tools/soak), both arches, two QEMUs at a time: SEEDS seeds per
+# arch, SECONDS guest seconds each; detections must be 0.
+SECONDS ?= 30
+soak: deps build-all
+	$(GO) run ./tools/soak -seeds $(SEEDS) -seconds $(SECONDS)
 
 # make vet: go vet on the host tools and tests, and on the kernel and the
 # user programs as each architecture compiles them (asmdecl checks every
