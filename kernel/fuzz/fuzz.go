@@ -218,14 +218,15 @@ func killOne() {
 	}
 }
 
-// muted: the fuzzers' writes are counted, not printed.
-func muted(t *sched.Task) bool { return isFuzzer[t.ID] }
+// muted: the fuzzers' writes are counted, not printed. (isFuzzer[id] may
+// outlive a fuzzer until alive looks again: the name tells.)
+func muted(t *sched.Task) bool { return isFuzzer[t.ID] && t.Name() == Program }
 
 // onExit reads a fuzzer's exit code: FuzzViolation | nr<<8 | check means
 // it caught the kernel breaking a rule of the ABI.
 func onExit(t *sched.Task, code int) {
-	if !isFuzzer[t.ID] {
-		return
+	if !muted(t) {
+		return // not a fuzzer
 	}
 	Exits++
 	c := uint64(uint32(code))
