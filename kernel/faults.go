@@ -1,6 +1,9 @@
 package kernel
 
-import "tlbrace/asm"
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/cmdline"
+)
 
 // Deliberate faults, selected with fault= on the command line. The host
 // tests (tests/faults_test.go) boot each one and check that the report
@@ -36,7 +39,6 @@ func faultDivide() int { return 100 / sink.zero }
 // selector as error code (Intel SDM Vol. 3A §6.15, "Interrupt 13").
 //
 //go:noinline
-//go:noinline
 func faultGPF() { asm.LoadDS(0x1000) }
 
 //go:noinline
@@ -51,23 +53,23 @@ func faultBreakpoint() { asm.Int3() }
 //go:noinline
 func faultGuardPage() { asm.ExhaustStack() }
 
-// triggerFault runs the fault named by fault=; it returns only if the
+// triggerFault runs the fault fault= asked for; it returns only if the
 // fault failed to fault, which the caller reports.
-func triggerFault(name string) {
-	switch name {
-	case "nil":
+func triggerFault(f cmdline.Fault) {
+	switch f {
+	case cmdline.FaultNil:
 		sink.idx = faultNilDeref()
-	case "bounds":
+	case cmdline.FaultBounds:
 		sink.idx = faultBounds()
-	case "stackoverflow":
+	case cmdline.FaultStackOverflow:
 		sink.idx = faultStackOverflow(0)
-	case "divide":
+	case cmdline.FaultDivide:
 		sink.idx = faultDivide()
-	case "gpf":
+	case cmdline.FaultGPF:
 		faultGPF()
-	case "breakpoint":
+	case cmdline.FaultBreakpoint:
 		faultBreakpoint()
-	case "guardpage":
+	case cmdline.FaultGuardPage:
 		faultGuardPage()
 	}
 }

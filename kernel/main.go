@@ -10,7 +10,7 @@ import (
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/inject"
-	"tlbrace/kernel/ktest"
+	"tlbrace/kernel/ktests"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
 	"tlbrace/kernel/rt"
@@ -42,7 +42,9 @@ func Main(magic, info uintptr) {
 	trap.GuardPage = rt.IsGuardPage
 
 	readBootInfo(magic, info)
-	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, flushName())
+	// flush='s values are mm's variants, in order (kernel/mm/variant_test.go).
+	mm.Selected = mm.Variant(Opts.Flush)
+	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, mm.Selected.About())
 	printBootInfo()
 	initMemory()
 	initScheduler()
@@ -52,19 +54,23 @@ func Main(magic, info uintptr) {
 	console.Printf("tlbrace: ready arch=%s %s\n", archName, buf[:n])
 
 	if Opts.Fault != cmdline.FaultNone {
-		triggerFault(faultName(Opts.Fault))
-		console.Printf("PANIC: fault=%s did not fault\n", faultName(Opts.Fault))
+		triggerFault(Opts.Fault)
+		console.Printf("PANIC: fault=%s did not fault\n", Opts.ValueName("fault"))
 		rt.Exit(rt.ExitPanic)
 	}
 	if Opts.Test != "" {
-		ran, failed := ktest.Run(kernelTests[:], Opts.WantsTest)
+		ran, failed := ktests.Run(initrd(), Opts.WantsTest)
 		switch {
 		case ran == 0:
-			console.Printf("PANIC: test=%s matched no kernel test\n", Opts.Test)
+			console.Printf("ktest: test=%s matched no kernel test\n", Opts.Test)
 			rt.Exit(rt.ExitTestFailed)
 		case failed > 0:
 			rt.Exit(rt.ExitTestFailed)
 		}
+		rt.Exit(rt.ExitPass)
+	}
+	if Opts.Bench == cmdline.BenchSwitch {
+		benchSwitch()
 		rt.Exit(rt.ExitPass)
 	}
 	runWorkload()
@@ -75,7 +81,6 @@ func Main(magic, info uintptr) {
 // this boot thread task 0, starts the jittered timer and enables
 // interrupts: from here on everything is preemptible.
 func initScheduler() {
-	mm.Racy = Opts.Flush == cmdline.FlushRacy
 	trap.Register(trap.VecPageFault, mm.HandlePageFault)
 	user.Init()
 	policy := sched.RoundRobin
@@ -87,12 +92,16 @@ func initScheduler() {
 	sched.StartTimer(Opts.HZ, Opts.Seed)
 	if Opts.Inject > 0 {
 		inject.Start(uint32(Opts.Inject), Opts.Seed)
-		console.Printf("  inject: breakpoints on the flush windows' CR3 writes, preempting with probability %d%%\n", Opts.Inject)
+		if !Opts.Quiet {
+			console.Printf("  inject: breakpoints on the flush windows' CR3 writes, preempting with probability %d%%\n", Opts.Inject)
+		}
 	}
-	if sched.UsingPIT {
+	switch {
+	case Opts.Quiet:
+	case sched.UsingPIT:
 		console.Printf("  timer: PIT channel 0 (this CPU has no local APIC), one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
 			sched.MeanCount, Opts.HZ, Opts.Seed)
-	} else {
+	default:
 		console.Printf("  timer: local APIC at %d Hz, one-shot, mean reload %d (hz=%d, jittered +-50%%, seed %d)\n",
 			sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)
 	}
@@ -130,6 +139,10 @@ func readBootInfo(magic, info uintptr) {
 		console.Printf("%s\n", buf[:n])
 		rt.Exit(rt.ExitBadConfig)
 	}
+	if Opts.Help {
+		printUsage()
+		rt.Exit(rt.ExitPass)
+	}
 }
 
 func printUsage() {
@@ -138,7 +151,12 @@ func printUsage() {
 	console.Printf("%s", buf[:n])
 }
 
+// printBootInfo prints the command line, the memory map and the modules
+// (not with quiet).
 func printBootInfo() {
+	if Opts.Quiet {
+		return
+	}
 	console.Printf("  command line: \"%s\"\n", Boot.Cmdline)
 	console.Printf("  memory map (Multiboot, %d regions):\n", Boot.NumRegions)
 	for _, r := range Boot.MemoryMap() {
@@ -147,31 +165,4 @@ func printBootInfo() {
 	for _, m := range Boot.ModuleList() {
 		console.Printf("  module [%#x - %#x) \"%s\"\n", m.Start, m.End, m.Cmdline)
 	}
-}
-
-func flushName() string {
-	if Opts.Flush == cmdline.FlushRacy {
-		return "RACY (2.6.10-rc2, no preemption guard)"
-	}
-	return "fixed (preemption disabled around the CR3 round trip)"
-}
-
-func faultName(f cmdline.Fault) string {
-	switch f {
-	case cmdline.FaultNil:
-		return "nil"
-	case cmdline.FaultBounds:
-		return "bounds"
-	case cmdline.FaultStackOverflow:
-		return "stackoverflow"
-	case cmdline.FaultDivide:
-		return "divide"
-	case cmdline.FaultGPF:
-		return "gpf"
-	case cmdline.FaultBreakpoint:
-		return "breakpoint"
-	case cmdline.FaultGuardPage:
-		return "guardpage"
-	}
-	return "none"
 }

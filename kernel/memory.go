@@ -41,14 +41,18 @@ func initMemory() {
 			mm.Phys.Reserve(uint64(uintptr(unsafe.Pointer(unsafe.StringData(m.Cmdline)))), uint64(len(m.Cmdline)+1))
 		}
 	}
-	console.Printf("  frames: %d free of %d (%d KiB); kernel image [%#x, %#x)\n",
-		mm.Phys.Free, mm.Phys.Total, mm.Phys.Free*4, rt.ImageStart(), imageEnd)
+	if !Opts.Quiet {
+		console.Printf("  frames: %d free of %d (%d KiB); kernel image [%#x, %#x)\n",
+			mm.Phys.Free, mm.Phys.Total, mm.Phys.Free*4, rt.ImageStart(), imageEnd)
+	}
 	if !mm.BuildKernelSpace(uintptr(ramTop), rt.IsGuardPage) {
 		console.Printf("PANIC: out of frames building the kernel page tables\n")
 		rt.Exit(rt.ExitPanic)
 	}
 	mm.EnablePaging()
 	trap.SetDoubleFaultCR3(mm.KernelRoot)
-	console.Printf("  paging on: kernel root %#x, RAM identity-mapped up to %#x, page 0 and stack guards unmapped\n",
-		mm.KernelRoot, ramTop)
+	if !Opts.Quiet {
+		console.Printf("  paging on: kernel root %#x, RAM identity-mapped up to %#x, page 0 and stack guards unmapped\n",
+			mm.KernelRoot, ramTop)
+	}
 }

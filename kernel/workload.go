@@ -12,6 +12,7 @@ import (
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/stress"
 	"tlbrace/kernel/user"
+	"tlbrace/kernel/user/cpio"
 )
 
 // The workloads the command line can ask for (workload=).
@@ -34,8 +35,11 @@ func program(name string) []byte {
 		console.Printf("PANIC: workload needs the initramfs (qemu.sh passes build/ARCH/initrd.cpio with -initrd; run make build)\n")
 		rt.Exit(rt.ExitPanic)
 	}
-	data, ok := user.Lookup(img, name)
-	if !ok {
+	data, err := cpio.Lookup(img, name)
+	if err != nil {
+		var buf [256]byte
+		n := err.Message(buf[:])
+		console.Printf("PANIC: initramfs: %s: %s\n", name, buf[:n])
 		rt.Exit(rt.ExitPanic)
 	}
 	return data
@@ -54,7 +58,7 @@ func runWorkload() {
 		}
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadExplore:
-		if explore.Run(int(Opts.Explore), Opts.Schedule, Opts.Seed, int(Opts.KThreads)) > 0 {
+		if explore.Run(int(Opts.Explore), Opts.Schedule, int(Opts.KThreads)) > 0 {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
@@ -67,17 +71,19 @@ func runWorkload() {
 }
 
 // demo interleaves user programs and kernel threads for two seconds and
-// prints who ran how much: the default of `make qemu`.
+// prints who ran how much: the default of `make qemu`. It installs no
+// hooks; it stops every task it started before the monitor takes over.
 func demo() {
 	console.Print("demo: hello x3 and worker x2 (ring 3, own address spaces), kspin x2 (lazy-TLB kernel threads)\n")
 	hello, worker := program("bin/hello"), program("bin/worker")
-	for i := 0; i < 3; i++ {
-		user.Exec("hello", hello)
+	var hellos [3]*sched.Task
+	for i := range hellos {
+		hellos[i] = user.Exec("hello", hello)
 	}
 	w1, w2 := user.Exec("worker", worker), user.Exec("worker", worker)
 	stopSpin.Store(false)
-	sched.Spawn("kspin", spinner, 0)
-	sched.Spawn("kspin", spinner, 1)
+	s1 := sched.Spawn("kspin", spinner, 0)
+	s2 := sched.Spawn("kspin", spinner, 1)
 	sched.Sleep(2 * sched.HZ)
 	stress.PrintTasks()
 	console.Printf("demo: %d context switches, %d preemptions, %d ticks, %d CR3 writes, %d switches without one, %d lazy borrows\n",
@@ -85,6 +91,9 @@ func demo() {
 	stopSpin.Store(true)
 	sched.Kill(w1)
 	sched.Kill(w2)
+	if !sched.WaitGone(sched.HZ, s1, s2, hellos[0], hellos[1], hellos[2]) {
+		console.Print("demo: some of its tasks are still running\n")
+	}
 	console.Print("demo: done. Try `make qemu CMDLINE=\"test=all\"`, `./qemu.sh stress -- flush=racy`, or see README.md\n")
 }
 
@@ -94,12 +103,15 @@ func startMonitor() {
 	monitor.Run()
 }
 
-// monitorStress runs the reproducer from the monitor with either flush.
-func monitorStress(racy bool, seconds uint64) {
-	mm.Racy = racy
+// monitorStress runs the reproducer from the monitor with flush variant v,
+// then puts back the variant the command line chose.
+func monitorStress(v mm.Variant, seconds uint64) {
+	booted := mm.Selected
+	mm.Selected = v
 	ok := stress.Run(stress.Config{
-		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Hang: 5, Trace: int(Opts.Trace), Racy: racy,
+		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Hang: 5, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 	}, program("bin/worker"))
+	mm.Selected = booted
 	if ok {
 		console.Print("monitor: no detection. Note: without -icount a timer can never land in the window;\n" +
 			"         boot with ./qemu.sh --icount, or use inject= on the command line.\n")

@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/fuzz"
 	"tlbrace/kernel/stress"
 )
@@ -31,7 +30,7 @@ func stressConfig() stress.Config {
 	return stress.Config{
 		Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
 		Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
-		Trace: int(Opts.Trace), Racy: Opts.Flush == cmdline.FlushRacy,
+		Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 	}
 }
 

@@ -89,3 +89,22 @@ func TestReadyLineNamesFlushVariant(t *testing.T) {
 		}
 	})
 }
+
+// TestHelpWord: `help` prints every option with its defaults (the
+// workload-dependent ones too) and stops with the pass status.
+func TestHelpWord(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		r := boot(t, arch, 30*time.Second, "help")
+		if r.Status != qemu.Pass {
+			t.Fatalf("status %v, want Pass\n%s", r.Status, r)
+		}
+		for _, want := range []string{"usage: IMAGE [option ...]", "hz=10..100000", "; with workload=stress: 10000", "help[=on|off]"} {
+			if !r.Contains(want) {
+				t.Errorf("help output lacks %q\n%s", want, tail(r.Text(), 30))
+			}
+		}
+		if r.Contains("cmdline:") {
+			t.Errorf("help is not an error:\n%s", tail(r.Text(), 5))
+		}
+	})
+}

@@ -16,6 +16,7 @@ import (
 var (
 	exploredRE = regexp.MustCompile(`explore: (\d+) schedules explored, (\d+) failed`)
 	replayRE   = regexp.MustCompile(`schedule=([0-9,]+)$`)
+	liveRE     = regexp.MustCompile(`explore: (\d+) live tasks and (\d+) address spaces before, (\d+) and (\d+) after`)
 )
 
 func explore(t *testing.T, arch string, words ...string) (*qemu.Result, int, int) {
@@ -69,5 +70,33 @@ func TestExploreRacyFindsAndReplaysAFailure(t *testing.T) {
 			}
 		}
 		t.Logf("%s: schedule=%s replays the failure deterministically", arch, m[1])
+	})
+}
+
+// TestExploreSixteenFlushers: with kthreads=16 (the option's maximum) the
+// constellation has 18 members. Every run must kill all of them, so that
+// each run starts from the same state: every one of the 18^2 decision
+// strings of depth 2 is tried, the fixed flush passes them all, and as
+// many tasks and address spaces are alive after the exploration as before.
+func TestExploreSixteenFlushers(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		r, n, f := explore(t, arch, "flush=fixed", "explore=2", "kthreads=16")
+		t.Logf("%s fixed, 16 flushers: %d schedules explored, %d failed", arch, n, f)
+		if n != 18*18 || f != 0 || r.Status != qemu.Pass {
+			t.Errorf("%d schedules (want 18^2 = 324), %d failed (want 0), status %v\n%s", n, f, r.Status, r.Reproduce())
+		}
+		var m []string
+		for _, l := range r.Lines {
+			if x := liveRE.FindStringSubmatch(l.Text); x != nil {
+				m = x
+			}
+		}
+		if m == nil {
+			t.Fatalf("no live-task summary\n%s", tail(r.Text(), 20))
+		}
+		if m[1] != m[3] || m[2] != m[4] {
+			t.Errorf("runs do not start from the same state: %s live tasks and %s address spaces before, %s and %s after",
+				m[1], m[2], m[3], m[4])
+		}
 	})
 }

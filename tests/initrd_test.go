@@ -3,6 +3,7 @@ package tests
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,8 +28,9 @@ func TestTruncatedInitramfs(t *testing.T) {
 		if r.Status != qemu.Panic {
 			t.Fatalf("status %v, want Panic\n%s", r.Status, tail(r.Text(), 10))
 		}
-		if !r.Contains("initramfs: bin/worker:") {
-			t.Errorf("no message naming the file\n%s", tail(r.Text(), 10))
+		// The panic status comes with its PANIC line, naming the file.
+		if l, ok := r.Find("PANIC:"); !ok || !strings.Contains(l.Text, "initramfs: bin/worker:") {
+			t.Errorf("no PANIC line naming the file\n%s", tail(r.Text(), 10))
 		}
 	})
 }

@@ -50,6 +50,14 @@ const (
 	FaultGuardPage           // assembly pushing into a stack's guard page (#PF, then #DF)
 )
 
+// Bench is bench=: a measurement to run instead of a workload.
+type Bench uint8
+
+const (
+	BenchNone   Bench = iota
+	BenchSwitch       // the cost of a preemptive context switch
+)
+
 // Options holds every boot option. Parse fills in the defaults for options
 // not given. Strings point into the command line, which must stay put.
 type Options struct {
@@ -76,6 +84,8 @@ type Options struct {
 	Stress   bool   // workload=fuzz: the stress workload's tasks run beside the fuzzers
 	OOM      uint64 // every Nth frame a task's fault or system call needs is refused; 0 = off
 	FrameCap uint64 // frames the workload may hold beyond what was in use at its start; 0 = no cap
+	Bench    Bench
+	Help     bool // print the options and stop
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -114,7 +124,7 @@ var table = [...]option{
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
 	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadFuzz: "fuzz"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
-	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less"},
+	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
 	{"lockup", kindUint, unsafe.Offsetof(Options{}.Lockup), 100, 2, 1000000, nil, "faults in a row at one address that count as a lockup"},
 	{"checkcr3", kindBool, unsafe.Offsetof(Options{}.CheckCR3), 0, 0, 0, nil, "check at every switch that CR3 holds active_mm's page table (CONFIG_DEBUG_VM style)"},
@@ -130,6 +140,8 @@ var table = [...]option{
 	{"stress", kindBool, unsafe.Offsetof(Options{}.Stress), 0, 0, 0, nil, "workload=fuzz: run the stress workload's workers and flushers beside the fuzzers"},
 	{"oom", kindUint, unsafe.Offsetof(Options{}.OOM), 0, 0, 1000000, nil, "out of memory on demand: every Nth frame a task's page fault or system call needs is refused (-ENOMEM, or the task is killed); 0 = off"},
 	{"framecap", kindUint, unsafe.Offsetof(Options{}.FrameCap), 0, 0, 1 << 18, nil, "out of memory for real: the workload may hold at most N frames beyond those in use when it starts, exec included; 0 = no cap"},
+	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
+	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},
 }
 
 // names returns the value names of an enum or bool option (nil otherwise).

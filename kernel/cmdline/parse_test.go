@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= fuzzers= stress oom= framecap="
+	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= fuzzers= stress oom= framecap= bench= help"
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -158,7 +158,7 @@ func TestErrors(t *testing.T) {
 
 func TestErrorValidAndRange(t *testing.T) {
 	_, err := Parse(image + "nope")
-	if len(err.Valid) != len(table) || err.Valid[0] != "test" || err.Valid[len(table)-1] != "framecap" {
+	if len(err.Valid) != len(table) || err.Valid[0] != "test" || err.Valid[len(table)-1] != "help" {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")

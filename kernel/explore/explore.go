@@ -21,50 +21,63 @@ package explore
 
 import (
 	"tlbrace/kernel/console"
-	"tlbrace/kernel/inject"
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
 )
 
-const (
-	maxDepth = 12
-	// tail is how many decisions a run makes after the enumerated ones
-	// (round-robin), long enough for a stale CR3 to reach a user task.
-	tail = 24
-)
-
 var (
-	depth    int
-	choices  [maxDepth + tail]int // the decision string of this run
-	fixedLen int                  // choices[:fixedLen] come from the string
-	counts   [maxDepth]int        // how many candidates each decision had
-	step     int                  // decisions made in this run
-	running  bool
-	failed   bool
+	plan    decisions // the decision string of this run (decisions.go)
+	running bool
+	failed  bool
 	// dumpFailure: print the trace of the next failing run.
 	dumpFailure = true
-	members     [8]*sched.Task // the constellation
-	nmembers    int
+	// members is the constellation: 2 user tasks and up to kthreads=16
+	// flushers, every one of them killed after each run.
+	members  [sched.MaxTasks]*sched.Task
+	nmembers int
 
 	// Explored and Failures count schedules.
 	Explored, Failures uint64
 )
 
+// control is everything exploration plugs into the kernel: the oracle
+// (checkcr3 and mismatch), the decisions (choose), a preemption point at
+// every flush window's CR3 write (injection at 100%), and the trace.
+// Run installs it and restores what it replaced when it is done.
+var control = hooks.Set{
+	CheckCR3:      true,
+	OnCR3Mismatch: mismatch,
+	Chooser:       choose,
+	Inject:        100,
+	Trace:         true,
+}
+
+// replaced is what Run's Install replaced.
+var replaced hooks.Set
+
 // Run enumerates every schedule of depth d (or replays one decision
 // string if replay is not empty) and reports; it returns the failures.
-func Run(d int, replay string, seed uint64, kthreads int) uint64 {
-	depth = d
-	inject.Start(100, seed)
-	sched.CheckCR3 = true
-	sched.OnCR3Mismatch = mismatch
-	sched.Chooser = choose
-	trace.Enabled = true
-	trace.OwnerOf = mm.OwnerID
+func Run(d int, replay string, kthreads int) uint64 {
+	plan.depth = d
+	tasks0, mms0 := sched.LiveTasks(), mm.Live()
+	replaced = hooks.Install(&control)
+	failures := run(replay, kthreads)
+	sched.LeaveMM() // let go of the last run's address space, borrowed lazily
+	hooks.Restore(&replaced)
+	// Every run starts from the same state: nothing of a run may outlive it.
+	console.Printf("explore: %d live tasks and %d address spaces before, %d and %d after\n",
+		tasks0, mms0, sched.LiveTasks(), mm.Live())
+	return failures
+}
+
+func run(replay string, kthreads int) uint64 {
 	if replay != "" {
-		if !parse(replay) {
-			console.Printf("explore: bad schedule %q: want comma-separated choices like 0,2,1 (at most %d)\n", replay, maxDepth)
+		if !plan.parse(replay, sched.MaxTasks-1) {
+			console.Printf("explore: bad schedule %q: want comma-separated choices like 0,2,1 (at most %d, each below %d)\n",
+				replay, maxDepth, sched.MaxTasks)
 			return 1
 		}
 		console.Printf("explore: replaying schedule %s\n", replay)
@@ -73,58 +86,40 @@ func Run(d int, replay string, seed uint64, kthreads int) uint64 {
 		return Failures
 	}
 	console.Printf("explore: every schedule of %d decisions, 2 user tasks, %d lazy kernel threads, flush=%s\n",
-		depth, kthreads, variant())
+		plan.depth, kthreads, variant())
 	var first [maxDepth]int
 	firstLen := -1
 	for {
 		runOne(kthreads)
 		if failed && firstLen < 0 {
-			firstLen = copy(first[:], choices[:depth])
+			firstLen = copy(first[:], plan.choices[:plan.depth])
 			console.Print("explore: first failing schedule: schedule=")
 			printChoices(first[:firstLen])
 			console.Print(" (its trace is above)\n")
 		}
-		if !next() {
+		if !plan.next() {
 			break
 		}
 	}
-	console.Printf("explore: %d schedules explored, %d failed (flush=%s, depth %d)\n", Explored, Failures, variant(), depth)
+	console.Printf("explore: %d schedules explored, %d failed (flush=%s, depth %d)\n", Explored, Failures, variant(), plan.depth)
 	if firstLen >= 0 {
-		console.Print("explore: replay the first failure with: workload=explore flush=racy schedule=")
+		console.Printf("explore: replay the first failure with: workload=explore flush=%s schedule=", variant())
 		printChoices(first[:firstLen])
 		console.Print("\n")
 	}
 	return Failures
 }
 
-func variant() string {
-	if mm.Racy {
-		return "racy"
-	}
-	return "fixed"
-}
-
-// next advances choices[:depth] to the next schedule, depth first.
-func next() bool {
-	for i := depth - 1; i >= 0; i-- {
-		if choices[i]+1 < counts[i] {
-			choices[i]++
-			fixedLen = i + 1
-			return true
-		}
-	}
-	return false
-}
+// variant names the active flush variant, for the reports.
+func variant() string { return mm.Selected.String() }
 
 // runOne sets up a fresh constellation, lets it run through its
 // decisions, and tears it down.
 func runOne(kthreads int) {
 	sched.LeaveMM() // every run starts from init_mm
-	failed, step, nmembers = false, 0, 0
-	for i := fixedLen; i < len(choices); i++ {
-		choices[i] = 0
-	}
-	sched.TickPreempts = false
+	failed, nmembers = false, 0
+	plan.start()
+	sched.NoTickPreempt = true
 	running = true
 	for i := 0; i < 2; i++ {
 		m := user.NewMM()
@@ -140,7 +135,7 @@ func runOne(kthreads int) {
 	for running {
 		sched.Sleep(1) // the constellation runs; we come back when it is done
 	}
-	sched.TickPreempts = true
+	sched.NoTickPreempt = false
 	if failed && dumpFailure {
 		trace.Dump(24) // before teardown, while the mms it names exist
 		dumpFailure = false
@@ -174,7 +169,7 @@ func choose(rq *sched.RunQueue) int {
 	if !running {
 		return -1
 	}
-	var cand [8]int // run-queue indexes of constellation members, by task id
+	var cand [sched.MaxTasks]int // run-queue indexes of constellation members, by task id
 	n := 0
 	for id := 0; id < sched.MaxTasks; id++ {
 		for i := 0; i < rq.Len(); i++ {
@@ -187,23 +182,16 @@ func choose(rq *sched.RunQueue) int {
 	if n == 0 {
 		return -1
 	}
-	if step >= len(choices) || failed {
-		running = false // budget spent: let the driver (main) run
+	if failed {
+		running = false // let the driver (main) run and end the run
 		return -1
 	}
-	c := choices[step]
-	if step >= depth {
-		c = step // the tail: round robin
+	c, ok := plan.choose(n)
+	if !ok {
+		running = false // budget spent: let the driver run
+		return -1
 	}
-	if step < depth {
-		counts[step] = n
-		if c >= n {
-			c = n - 1
-			choices[step] = c
-		}
-	}
-	step++
-	return cand[c%n]
+	return cand[c]
 }
 
 func member(id int) bool {
@@ -224,7 +212,7 @@ func mismatch(prev, next *sched.Task, cr3 uintptr) {
 	trace.Add(trace.Detect, next.ID, 0, 0, 0, 0)
 	// The user task now faults forever without a scheduling point of
 	// ours: let the timer preempt again so the driver can end the run.
-	sched.TickPreempts = true
+	sched.NoTickPreempt = false
 }
 
 func report(s string) {
@@ -236,38 +224,10 @@ func report(s string) {
 	console.Printf("explore: %d schedules explored, %d failed (flush=%s, replay)\n", Explored, Failures, variant())
 }
 
-func parse(s string) bool {
-	n := 0
-	for i := 0; i < len(s); {
-		if n == maxDepth {
-			return false
-		}
-		v, j := 0, i
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			v = v*10 + int(s[j]-'0')
-			j++
-		}
-		if j == i || v > 7 {
-			return false
-		}
-		choices[n] = v
-		n++
-		if j < len(s) && s[j] != ',' {
-			return false
-		}
-		i = j + 1
-	}
-	depth, fixedLen = n, n
-	return n > 0
-}
-
 func printChoices(c []int) {
-	for i, v := range c {
-		if i > 0 {
-			console.Print(",")
-		}
-		console.Printf("%d", v)
-	}
+	var buf [4 * maxDepth]byte
+	n := format(buf[:], c)
+	console.Printf("%s", buf[:n])
 }
 
 // touchAndYield is the user tasks' program (the same bytes in 32- and

@@ -35,12 +35,10 @@ const (
 var (
 	percent uint32
 	rnd     sched.Rand
-	// userDebug handled #DB before Start: the user-exception handler,
+	// userDebug handled #DB before the first Arm: the user-exception handler,
 	// for a #DB that ring 3 raised itself.
 	userDebug trap.Handler
 
-	// Hits counts breakpoint hits: a flush reached its CR3 write.
-	Hits uint64
 	// Injections counts hits turned into a reschedule request.
 	Injections uint64
 	// Refused counts injections that found preemption disabled: the
@@ -48,10 +46,21 @@ var (
 	Refused uint64
 )
 
-// Start arms the breakpoints; p is the injection probability in percent.
+// Start seeds the injector and arms it with probability p (inject= at boot).
 func Start(p uint32, seed uint64) {
-	percent = p
 	rnd = sched.NewRand(seed, 3)
+	Arm(p)
+}
+
+// Arm puts the breakpoints on the flush windows' CR3 writes and preempts
+// there with probability p percent; p = 0 takes them off. Workloads arm
+// and disarm it through kernel/hooks.
+func Arm(p uint32) {
+	percent = p
+	if p == 0 {
+		asm.WriteDR7(0)
+		return
+	}
 	w := asm.Windows()
 	if h := trap.HandlerOf(trap.VecDebug); h != nil && !started {
 		userDebug = h
@@ -64,10 +73,10 @@ func Start(p uint32, seed uint64) {
 	asm.WriteDR7(dr7L0 | dr7L1 | dr7LE | dr7GE)
 }
 
-// Stop disarms the breakpoints.
-func Stop() { asm.WriteDR7(0) }
+// Percent is the injection probability in force (0: off).
+func Percent() uint32 { return percent }
 
-// started: Start ran (and took the #DB vector over) once already.
+// started: Arm took the #DB vector over once already.
 var started bool
 
 // onDebug is the #DB handler.
@@ -89,7 +98,6 @@ func onDebug(f *trap.Frame, g *rt.G) {
 	// Resume flag: IRET back to the breakpointed instruction must not
 	// trap again on it (SDM Vol. 3B §18.3.1.1).
 	f.Flags |= asm.FlagRF
-	Hits++
 	if rnd.Intn(100) >= percent {
 		return
 	}

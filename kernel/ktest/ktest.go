@@ -53,9 +53,6 @@ func (t *T) Logf(format string, args ...any) {
 	console.Print("\n")
 }
 
-// Failed reports whether the test has failed.
-func (t *T) Failed() bool { return t.failed }
-
 // Name returns the test's name.
 func (t *T) Name() string { return t.name }
 

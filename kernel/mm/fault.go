@@ -56,59 +56,102 @@ var (
 	CR3Loads uint64
 
 	// runs tracks, per task id, the current run of spurious faults.
-	runs [64]struct {
+	runs [rt.MaxStacks]struct { // one per task: task i runs on stack i (sched.MaxTasks)
 		page  uintptr
 		loads uint64
 		n     int
 	}
 )
 
-// LoadCR3 points the CPU at m's page tables (the CR3 write of switch_mm).
-func LoadCR3(m *MM) {
-	CR3Loads++
-	asm.WriteCR3(m.Root)
+// The CPU's CR2 (the faulting address), through a variable so host tests
+// can stand in for it, as they do for CR3 (tlb.go).
+var readCR2 = asm.ReadCR2
+
+// FaultKind is the fault handler's verdict on a page fault.
+type FaultKind uint8
+
+const (
+	Oops     FaultKind = iota // a kernel-mode fault, or no user mm to judge it by: a kernel bug
+	Segv                      // outside every VMA of the task, or against its permissions: kill it
+	Spurious                  // present and permitted in the task's mm, faulted anyway: a wrong CR3
+	Demand                    // inside a VMA, not mapped yet: demand paging
+)
+
+var kindNames = [...]string{Oops: "oops", Segv: "segfault", Spurious: "spurious", Demand: "demand"}
+
+func (k FaultKind) String() string { return kindNames[k] }
+
+// Fault is one page fault as the handler judged it.
+type Fault struct {
+	Kind         FaultKind
+	Why          string  // Oops: what kind of kernel bug
+	VA           uintptr // CR2
+	Write, Fetch bool
+	VMA          *VMA // Segv: the VMA that refused (nil: none contains VA); Demand: the VMA to map from
 }
 
+// Classify judges a page fault with the given error code, by CR2 and the
+// faulting task t (nil when there is no scheduler yet). It changes
+// nothing: HandlePageFault acts on the verdict.
+func Classify(code uintptr, t *Task) Fault {
+	// Error code bits: Intel SDM Vol. 3A §4.7, Figure 4-12 (bit 0, P, is
+	// not needed: the handler asks the task's own page tables instead).
+	c := Fault{VA: readCR2(), Write: code&2 != 0, Fetch: code&16 != 0}
+	user := code&4 != 0
+	switch {
+	case !user || t == nil:
+		c.Kind, c.Why = Oops, "kernel page fault"
+	case t.MM == nil:
+		c.Kind, c.Why = Oops, "user-mode page fault in a task without an mm"
+	default:
+		c.VMA = t.MM.VMAs.Find(c.VA)
+		switch {
+		case c.VMA == nil || !c.VMA.Allows(c.Write, c.Fetch):
+			c.Kind = Segv
+		case Lookup(t.MM.Root, c.VA).Permits(c.Write, true):
+			c.Kind = Spurious
+		default:
+			c.Kind = Demand
+		}
+	}
+	return c
+}
+
+// faulting is the task HandlePageFault judges by: one static Task, since a
+// local whose address reaches a function value would escape to the
+// (absent) heap.
 var faulting Task
 
 // HandlePageFault is the #PF handler.
 func HandlePageFault(f *trap.Frame, g *rt.G) {
-	cr2 := asm.ReadCR2()
-	// Error code bits: Intel SDM Vol. 3A §4.7, Figure 4-12 (bit 0, P, is
-	// not needed: the handler asks the task's own page tables instead).
-	write, user, fetch := f.ErrorCode&2 != 0, f.ErrorCode&4 != 0, f.ErrorCode&16 != 0
-	if !user || Current == nil {
-		trap.Oops(f, g, "kernel page fault")
-		return
+	var t *Task
+	if Current != nil {
+		faulting = Current()
+		t = &faulting
 	}
-	// One static Task: a local whose address reaches a function value
-	// would escape to the (absent) heap.
-	faulting = Current()
-	t := &faulting
-	if t.MM == nil {
-		trap.Oops(f, g, "user-mode page fault in a task without an mm")
-		return
-	}
-	v := t.MM.VMAs.Find(cr2)
-	if v == nil || !v.Allows(write, fetch) {
+	c := Classify(f.ErrorCode, t)
+	switch c.Kind {
+	case Oops:
+		trap.Oops(f, g, c.Why)
+	case Segv:
 		Segfaults++
-		reportSegfault(t, f, cr2, write, fetch, v)
+		reportSegfault(t, f.IP, &c)
 		if OnSegfault != nil {
-			OnSegfault(t, cr2, write)
+			OnSegfault(t, c.VA, c.Write)
 		}
 		Kill("segmentation fault")
-		return
+	case Spurious:
+		// The race's signature. Nothing to fix in the task's tables: the
+		// CPU will fault again as long as CR3 stays wrong.
+		spurious(t, c.VA, c.Write)
+	case Demand:
+		if !t.MM.MapZeroed(c.VA, c.VMA) {
+			console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, c.VA)
+			Kill(OutOfMemory)
+			return
+		}
+		DemandFaults++
 	}
-	if e := Lookup(t.MM.Root, cr2); e.Permits(write, true) {
-		spurious(t, cr2, write)
-		return // the CPU will fault again while CR3 stays wrong
-	}
-	if !t.MM.MapZeroed(cr2, v) {
-		console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, cr2)
-		Kill(OutOfMemory)
-		return
-	}
-	DemandFaults++
 }
 
 // spurious handles a fault on a present, permitted page.
@@ -138,16 +181,15 @@ func spurious(t *Task, va uintptr, write bool) {
 // ReportWrongCR3 prints the race signature: CR3 and the page table of the
 // scheduler's active_mm side by side.
 func ReportWrongCR3(t *Task, va uintptr, write bool) {
-	cr3 := asm.ReadCR3()
+	cr3 := readCR3()
 	console.Printf("WRONG-CR3: task %d (%s) faulted on %#x (%s) although its mm %d maps it present and %s\n",
 		t.ID, t.Name, va, access(write, false), t.MM.ID, access(write, false)+"able")
 	active := uintptr(0)
-	activeID := 0
 	if t.ActiveMM != nil {
-		active, activeID = t.ActiveMM.Root, t.ActiveMM.ID
+		active = t.ActiveMM.Root
 	}
 	console.Printf("  cr3 %#x  active_mm %d page table %#x  mm %d page table %#x  -> cr3 belongs to ",
-		cr3, activeID, active, t.MM.ID, t.MM.Root)
+		cr3, t.ActiveMM.IDOrNone(), active, t.MM.ID, t.MM.Root)
 	PrintOwner(cr3)
 	console.Print("\n")
 }
@@ -185,9 +227,9 @@ func access(write, fetch bool) string {
 	return "read"
 }
 
-func reportSegfault(t *Task, f *trap.Frame, va uintptr, write, fetch bool, v *VMA) {
-	console.Printf("SEGFAULT: task %d (%s) %s at %#x, ip %#x: ", t.ID, t.Name, access(write, fetch), va, f.IP)
-	if v == nil {
+func reportSegfault(t *Task, ip uintptr, c *Fault) {
+	console.Printf("SEGFAULT: task %d (%s) %s at %#x, ip %#x: ", t.ID, t.Name, access(c.Write, c.Fetch), c.VA, ip)
+	if c.VMA == nil {
 		console.Print("no VMA contains it\n")
 	} else {
 		console.Print("its VMA does not allow it\n")

@@ -122,9 +122,6 @@ func (a *FrameAllocator) FreeFrame(pa uintptr) bool {
 	return true
 }
 
-// InUse reports whether the frame holding pa is allocated or reserved.
-func (a *FrameAllocator) InUse(pa uintptr) bool { return a.isUsed(pa / PageSize) }
-
 func (a *FrameAllocator) isUsed(f uintptr) bool { return a.used[f/64]&(1<<(f%64)) != 0 }
 func (a *FrameAllocator) set(f uintptr)         { a.used[f/64] |= 1 << (f % 64) }
 func (a *FrameAllocator) clear(f uintptr)       { a.used[f/64] &^= 1 << (f % 64) }

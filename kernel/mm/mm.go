@@ -1,9 +1,6 @@
 package mm
 
-import (
-	"tlbrace/asm"
-	"tlbrace/kernel/preempt"
-)
+import "tlbrace/kernel/preempt"
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
 // needs. Its top-level table (Root, Linux's pgd) has the kernel slots
@@ -28,12 +25,6 @@ type MM struct {
 	Pages int // user pages mapped (demand-paged frames)
 	used  bool
 }
-
-// The CPU's CR3, through variables so host tests can stand in for it.
-var (
-	readCR3  = asm.ReadCR3
-	writeCR3 = asm.WriteCR3
-)
 
 // MaxMMs bounds the address spaces alive at once.
 const MaxMMs = 32
@@ -88,6 +79,18 @@ func NewMM() *MM {
 	nextID++
 	MMsCreated++
 	return m
+}
+
+// NoMM is what IDOrNone returns for no address space (a kernel thread's
+// own mm); the trace and the reports print it as "no mm".
+const NoMM = -1
+
+// IDOrNone returns m's id, or NoMM when m is nil.
+func (m *MM) IDOrNone() int {
+	if m == nil {
+		return NoMM
+	}
+	return m.ID
 }
 
 // Grab takes a structural reference (mmgrab / atomic_inc(&mm->mm_count)):
@@ -168,6 +171,17 @@ func freeTable(pa uintptr, level int) {
 		}
 	}
 	FreeFrame(pa)
+}
+
+// Live counts the live address spaces (init_mm not included).
+func Live() int {
+	n := 0
+	for i := range mms {
+		if mms[i].used {
+			n++
+		}
+	}
+	return n
 }
 
 // Each calls fn for every live address space.

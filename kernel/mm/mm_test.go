@@ -79,3 +79,10 @@ func TestUserBytes(t *testing.T) {
 		t.Error("kernel address accepted")
 	}
 }
+
+func TestIDOrNone(t *testing.T) {
+	var none *MM
+	if none.IDOrNone() != NoMM || (&MM{ID: 7}).IDOrNone() != 7 {
+		t.Errorf("IDOrNone: nil -> %d, mm 7 -> %d", none.IDOrNone(), (&MM{ID: 7}).IDOrNone())
+	}
+}

@@ -13,8 +13,70 @@ import (
 // option flush=racy|fixed picks which ones Flush and FlushGlobal call, so
 // one kernel image shows both behaviours.
 
-// Racy selects the unguarded originals (flush=racy).
-var Racy bool
+// Variant is a flush protocol: which primitives Flush and FlushGlobal call.
+// A new variant is one more constant, one more line in variants, and one
+// more case in Flush and FlushGlobal.
+type Variant uint8
+
+const (
+	Fixed Variant = iota // Linux 2.6.10 after the seed patch: preemption off across the CR3 round trip
+	Racy                 // Linux 2.6.10-rc2: preemptible between the CR3 read and the write
+	NumVariants
+)
+
+// variants names and describes each variant. The names are flush='s
+// values on the command line, in the same order (kernel/cmdline;
+// variant_test.go checks that the two agree).
+var variants = [NumVariants]struct{ name, about string }{
+	Fixed: {"fixed", "fixed (preemption disabled around the CR3 round trip)"},
+	Racy:  {"racy", "RACY (2.6.10-rc2, no preemption guard)"},
+}
+
+// String returns the variant's name, as flush= spells it.
+func (v Variant) String() string {
+	if v >= NumVariants {
+		return "?"
+	}
+	return variants[v].name
+}
+
+// About describes the variant for the boot banner.
+func (v Variant) About() string {
+	if v >= NumVariants {
+		return "?"
+	}
+	return variants[v].about
+}
+
+// VariantNamed returns the variant called name, if there is one.
+func VariantNamed(name string) (Variant, bool) {
+	for v := Variant(0); v < NumVariants; v++ {
+		if variants[v].name == name {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// Selected is the variant Flush and FlushGlobal use: the one source of
+// truth for which flush is active (flush= at boot; the monitor's stress
+// command switches it for one run).
+var Selected Variant
+
+// The CPU's CR3, through variables so host tests can stand in for it
+// (the stale-root check in Drop reads and repairs it).
+var (
+	readCR3  = asm.ReadCR3
+	writeCR3 = asm.WriteCR3
+)
+
+// LoadCR3 points the CPU at m's page tables: the CR3 write of switch_mm
+// (kernel/sched/switch.go) and leave_mm. The only CR3 loads of the race
+// are here: this one, and the write-back of the flushes below.
+func LoadCR3(m *MM) {
+	CR3Loads++
+	asm.WriteCR3(m.Root)
+}
 
 // CR4Features is the CR4 value flushTLBGlobal restores (Linux:
 // mmu_cr4_features); set once paging is on.
@@ -38,6 +100,7 @@ var (
 // same task on the same active_mm*.
 //
 //go:noinline
+//go:nosplit
 func flushTLB() {
 	preempt.Disable()
 	asm.FlushTLBRaw()
@@ -47,6 +110,7 @@ func flushTLB() {
 // flushTLBGlobal is __flush_tlb_global() with the fix.
 //
 //go:noinline
+//go:nosplit
 func flushTLBGlobal() {
 	preempt.Disable()
 	asm.FlushTLBGlobalRaw(CR4Features)
@@ -58,6 +122,7 @@ func flushTLBGlobal() {
 // different active_mm and writes the old CR3 over the new one.
 //
 //go:noinline
+//go:nosplit
 //audit:known-racy the 2.6.10-rc2 __flush_tlb(), unguarded on purpose: flush=racy reproduces the seed's race with it
 func flushTLBRacy() {
 	noteUnguarded()
@@ -67,6 +132,7 @@ func flushTLBRacy() {
 // flushTLBGlobalRacy is the 2.6.10-rc2 __flush_tlb_global().
 //
 //go:noinline
+//go:nosplit
 //audit:known-racy the 2.6.10-rc2 __flush_tlb_global(), unguarded on purpose: flush=racy reproduces the seed's race with it
 func flushTLBGlobalRacy() {
 	noteUnguarded()
@@ -82,9 +148,10 @@ func noteUnguarded() {
 // Flush flushes the non-global TLB entries with the selected variant.
 func Flush() {
 	Flushes++
-	if Racy {
+	switch Selected {
+	case Racy:
 		flushTLBRacy()
-	} else {
+	default:
 		flushTLB()
 	}
 }
@@ -92,9 +159,10 @@ func Flush() {
 // FlushGlobal flushes every TLB entry, global ones too, with the selected variant.
 func FlushGlobal() {
 	GlobalFlushes++
-	if Racy {
+	switch Selected {
+	case Racy:
 		flushTLBGlobalRacy()
-	} else {
+	default:
 		flushTLBGlobal()
 	}
 }

@@ -15,9 +15,9 @@ import (
 	"tlbrace/kernel/trace"
 )
 
-// Stress starts the reproducer (installed by the kernel, which knows the
-// worker program and the boot options).
-var Stress func(racy bool, seconds uint64)
+// Stress starts the reproducer with a flush variant (installed by the
+// kernel, which knows the worker program and the boot options).
+var Stress func(v mm.Variant, seconds uint64)
 
 type command struct {
 	name, args, help string
@@ -122,19 +122,12 @@ func mms(string) {
 	console.Print("  CR3 holds the page table of ")
 	mm.PrintOwner(readCR3())
 	t := sched.Current()
-	console.Printf("; this task (%s) believes it runs on mm %d\n", t.Name(), id(t.ActiveMM))
+	console.Printf("; this task (%s) believes it runs on mm %d\n", t.Name(), t.ActiveMM.IDOrNone())
 }
 
 func printMM(m *mm.MM) {
 	console.Printf("  %2d  %#10x  %5d  %5d  %5d\n", m.ID, m.Root, m.Users, m.Count, m.Pages)
 	mm.PrintVMAs(m)
-}
-
-func id(m *mm.MM) int {
-	if m == nil {
-		return -1
-	}
-	return m.ID
 }
 
 func stat(string) {
@@ -159,8 +152,9 @@ func dumpTrace(string) {
 }
 
 func runStress(arg string) {
-	variant, rest := split(arg)
-	if variant != "racy" && variant != "fixed" {
+	name, rest := split(arg)
+	v, ok := mm.VariantNamed(name)
+	if !ok {
 		console.Print("usage: stress racy|fixed [seconds]\n")
 		return
 	}
@@ -179,7 +173,7 @@ func runStress(arg string) {
 		console.Print("stress is not available\n")
 		return
 	}
-	Stress(variant == "racy", secs)
+	Stress(v, secs)
 }
 
 func exit(string) { rt.Exit(rt.ExitPass) }

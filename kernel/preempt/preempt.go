@@ -28,8 +28,11 @@ var (
 	// OnUnbalanced reports preempt_enable without a matching disable.
 	OnUnbalanced func()
 
-	// Stats, for the stress reports.
-	Deferred uint64 // reschedules that waited for Enable (a preemption that did not happen in a guarded region)
+	// Deferred counts reschedule requests that found preempt_count > 0
+	// and waited for preempt_enable: each is counted once, when Enable
+	// carries it out. Several ticks inside one guarded region are one
+	// request (NeedResched is a flag). For the stress reports.
+	Deferred uint64
 )
 
 // SetCurrent makes s the running task's state (called by the scheduler).
@@ -51,25 +54,32 @@ func Disable() { cur.Count++ }
 
 // Enable is preempt_enable(): it reschedules if this was the outermost
 // Enable and the timer asked for a reschedule meanwhile. Never inlined
-// (see Disable).
+// (see Disable). The common case — still nested, or outermost with
+// nothing pending — is a few instructions and needs no stack frame: it
+// runs inside every guarded flush, in the stress workload's hottest loop.
 //
 //go:noinline
+//go:nosplit
 func Enable() {
 	s := cur
 	s.Count--
+	if s.Count > 0 || s.Count == 0 && !s.NeedResched {
+		return
+	}
+	enableSlow(s)
+}
+
+// enableSlow is Enable's rare half: an unbalanced Enable (a kernel bug),
+// or the outermost one with a reschedule pending (preempt_schedule()).
+func enableSlow(s *State) {
 	if s.Count < 0 && OnUnbalanced != nil {
-		OnUnbalanced() // more Enables than Disables: a kernel bug
+		OnUnbalanced() // more Enables than Disables: a kernel bug (the handler repairs the count)
 	}
 	if s.Count == 0 && s.NeedResched && Resched != nil {
 		Deferred++
 		Resched()
 	}
 }
-
-// EnableNoResched is preempt_enable_no_resched(): for the scheduler itself.
-//
-//go:nosplit
-func EnableNoResched() { cur.Count-- }
 
 // Preemptible reports whether the running task may be preempted now.
 //

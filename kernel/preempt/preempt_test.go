@@ -10,9 +10,11 @@ func TestEnableReschedulesOnlyAtZero(t *testing.T) {
 	Resched = func() { calls++; s.NeedResched = false }
 	defer func() { Resched = nil }()
 
+	d0 := Deferred
 	Disable()
 	Disable()
 	s.NeedResched = true // the timer fired inside the guarded region
+	s.NeedResched = true // and again: still one request
 	Enable()
 	if calls != 0 || Preemptible() {
 		t.Fatalf("rescheduled at count %d", s.Count)
@@ -21,9 +23,12 @@ func TestEnableReschedulesOnlyAtZero(t *testing.T) {
 	if calls != 1 || !Preemptible() {
 		t.Fatalf("calls %d count %d: the pending reschedule must run at the outermost Enable", calls, s.Count)
 	}
+	if Deferred != d0+1 {
+		t.Errorf("one deferred reschedule counted %d times", Deferred-d0)
+	}
 	Disable()
 	Enable()
-	if calls != 1 {
-		t.Fatal("rescheduled without NeedResched")
+	if calls != 1 || Deferred != d0+1 {
+		t.Fatalf("rescheduled (%d calls, %d deferred) without NeedResched", calls, Deferred-d0)
 	}
 }

@@ -9,6 +9,3 @@ func ImageStart() uintptr
 
 // ImageEnd returns the first address past the loaded image (bss included).
 func ImageEnd() uintptr
-
-// TextEnd returns the first address past the text segment.
-func TextEnd() uintptr

@@ -9,8 +9,3 @@ TEXT ·ImageEnd(SB), NOSPLIT, $0-4
 	MOVL $runtime·end(SB), AX
 	MOVL AX, ret+0(FP)
 	RET
-
-TEXT ·TextEnd(SB), NOSPLIT, $0-4
-	MOVL $runtime·etext(SB), AX
-	MOVL AX, ret+0(FP)
-	RET

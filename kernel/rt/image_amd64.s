@@ -9,8 +9,3 @@ TEXT ·ImageEnd(SB), NOSPLIT, $0-8
 	MOVQ $runtime·end(SB), AX
 	MOVQ AX, ret+0(FP)
 	RET
-
-TEXT ·TextEnd(SB), NOSPLIT, $0-8
-	MOVQ $runtime·etext(SB), AX
-	MOVQ AX, ret+0(FP)
-	RET

@@ -4,7 +4,7 @@ package sched
 // Round-robin takes the head; the stress "shuffle" policy takes a random
 // entry, so every interleaving of tasks gets a chance.
 type RunQueue struct {
-	q    [64]int16
+	q    [MaxTasks]int16 // every task at most once
 	head int
 	n    int
 }

@@ -16,7 +16,7 @@ func TestRunQueueFIFOAndTake(t *testing.T) {
 	if rq.Pop() != 2 || rq.Pop() != 5 || rq.Pop() != -1 {
 		t.Fatal("order after take/remove")
 	}
-	for i := 0; i < 64; i++ {
+	for i := 0; i < MaxTasks; i++ {
 		if !rq.Push(i) {
 			t.Fatal("full too early")
 		}
@@ -24,7 +24,7 @@ func TestRunQueueFIFOAndTake(t *testing.T) {
 	if rq.Push(99) {
 		t.Fatal("overfull")
 	}
-	for i := 0; i < 64; i++ {
+	for i := 0; i < MaxTasks; i++ {
 		if got := rq.Pop(); got != i {
 			t.Fatalf("wraparound: got %d want %d", got, i)
 		}

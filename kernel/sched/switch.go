@@ -10,9 +10,13 @@ import (
 	"tlbrace/kernel/trace"
 )
 
-// The context switch, step by step as Linux 2.6.10's context_switch()
-// (kernel/sched.c) with i386 switch_mm() (include/asm-i386/mmu_context.h).
-// The comments mark the steps the race of the seed exploits.
+// The mm side of a context switch, all of it: Linux 2.6.10's
+// context_switch() (kernel/sched.c) with i386 switch_mm() and
+// enter_lazy_tlb() (include/asm-i386/mmu_context.h), finish_task_switch(),
+// and leave_mm(). The steps of contextSwitch are numbered; "README step N"
+// marks where the race of the README's trace ("A detected lockup, step by
+// step") passes through them. The only CR3 writes are in kernel/mm/tlb.go:
+// mm.LoadCR3 here, and the flushes' write-back.
 
 var (
 	// CR3 loads done by switchMM, and switches that needed none.
@@ -22,7 +26,7 @@ var (
 	// prevMM is the runqueue's rq->prev_mm: the active_mm a kernel thread
 	// gave up, dropped after the switch (finish_task_switch).
 	prevMM *mm.MM
-	// prevDead is a task that exited, reaped after the switch.
+	// prevDead is a task that died running, reaped after the switch.
 	prevDead *Task
 	// CheckCR3 enables the CONFIG_DEBUG_VM-style check at every switch
 	// that CR3 holds what the scheduler believes (checkcr3=on).
@@ -36,53 +40,60 @@ func contextSwitch(prev, next *Task) {
 	oldmm := prev.ActiveMM
 
 	if next.MM == nil {
-		// Step 2a: a kernel thread has no address space of its own: it
+		// Step 1: a kernel thread has no address space of its own: it
 		// borrows prev's (lazy TLB). No CR3 write: the kernel half is the
 		// same in every page table. The scheduler now *believes* CR3
-		// holds oldmm's page table — it never looks.
+		// holds oldmm's page table — it never looks. (README steps 1, 4
+		// and 5: kflush borrows; whatever CR3 holds, it keeps.)
 		next.ActiveMM = oldmm
 		oldmm.Grab()
 		enterLazyTLB(oldmm, next)
 	} else {
-		// Step 2b: a user task gets its own mm. switchMM writes CR3 only
-		// if oldmm differs from next.mm. If a lazy thread wrote a stale
-		// CR3 while borrowing next.mm, they are equal, CR3 is not
-		// reloaded, and next runs on the wrong page tables.
+		// Step 2: a user task gets its own mm. switchMM writes CR3 only
+		// if oldmm differs from next.mm (README step 3). If a lazy thread
+		// wrote a stale CR3 while borrowing next.mm, they are equal, CR3
+		// is not reloaded, and next runs on the wrong page tables
+		// (README step 6).
 		switchMM(oldmm, next.MM, next)
 		next.ActiveMM = next.MM
 	}
 
 	if prev.MM == nil {
 		// Step 3: a kernel thread gives up what it borrowed; the run
-		// queue drops the reference once we are off prev's stack.
+		// queue drops the reference once we are off prev's stack (step 6).
 		prev.ActiveMM = nil
 		prevMM = oldmm
 	}
 
 	if trace.Enabled {
-		trace.Add(trace.Switch, prev.ID, next.ID, mmID(next.ActiveMM), 0, asm.ReadCR3())
+		trace.Add(trace.Switch, prev.ID, next.ID, next.ActiveMM.IDOrNone(), 0, asm.ReadCR3())
 		if next.inWindow {
 			// next was preempted between its CR3 read and write; the IRET
 			// that resumes it executes the write with the value it read
-			// back then, whatever active_mm it borrows now.
-			trace.Add(trace.ResumeWindow, next.ID, 0, mmID(next.ActiveMM), next.windowValue, 0)
+			// back then, whatever active_mm it borrows now (README step 4).
+			trace.Add(trace.ResumeWindow, next.ID, 0, next.ActiveMM.IDOrNone(), next.windowValue, 0)
 		}
 	}
 	next.inWindow = false
 
+	// Step 4: the debug check (checkcr3=on): does CR3 hold what the
+	// scheduler believes? Linux 2.6.10 has none; this is how modern
+	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
 	if CheckCR3 && next.ActiveMM != nil {
 		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root && OnCR3Mismatch != nil {
 			OnCR3Mismatch(prev, next, cr3)
 		}
 	}
 
-	// Step 4: switch stacks and registers (switch_to). Returns in next.
+	// Step 5: switch stacks and registers (switch_to). Returns in next.
 	prev.Switches++
 	rt.SetKernelStack(next.G.StackHi)
 	current = next
 	preempt.SetCurrent(&next.Preempt)
 	next.State = Running
 	asm.Switch(&prev.SP, next.SP, uintptr(unsafe.Pointer(&next.G)))
+
+	// Step 6: now on next's stack, in next (or in taskEntry for a new task).
 	finishTaskSwitch()
 }
 
@@ -119,15 +130,12 @@ func enterLazyTLB(m *mm.MM, t *Task) {
 	}
 }
 
-// finishTaskSwitch runs in the task we switched to, on its own stack:
-// drop the mm a kernel thread gave up, reap a task that exited.
+// finishTaskSwitch is finish_task_switch(), in the task we switched to,
+// on its own stack: drop the mm a kernel thread gave up (step 3), reap a
+// task that died running (lifecycle.go).
 func finishTaskSwitch() {
-	tickDone()
-	if preemptTSC != 0 {
-		SwitchCycles += asm.Rdtsc() - preemptTSC
-		SwitchesMeasured++
-		preemptTSC = 0
-	}
+	tickDone() // overhead.go: the tick, if one is open, ends here
+	measureSwitch()
 	if m := prevMM; m != nil {
 		prevMM = nil
 		m.Drop()
@@ -139,29 +147,22 @@ func finishTaskSwitch() {
 	}
 }
 
-// prepareStack lays out a new task's kernel stack so that its first
-// asm.Switch "returns" into asm's threadStart, which calls taskEntry.
-func prepareStack(t *Task) {
-	entry := taskEntry
-	words := [...]uintptr{
-		0,                                     // BP, popped by Switch
-		asm.ThreadStartPC(),                   // Switch returns here
-		**(**uintptr)(unsafe.Pointer(&entry)), // threadStart pops and calls this
-		0,                                     // alignment
-	}
-	sp := t.G.StackHi - unsafe.Sizeof(words)
-	*(*[len(words)]uintptr)(unsafe.Pointer(sp)) = words
-	t.SP = sp
-}
-
-// taskEntry is where every new task starts, with interrupts off.
-func taskEntry() {
-	finishTaskSwitch()
+// LeaveMM makes the running kernel thread let go of whatever address
+// space it borrows and run on init_mm (Linux x86: leave_mm), so that the
+// next step starts from a known CR3.
+//
+//audit:irqs-off leave_mm: the CR3 load sits between SaveFlagsCli and RestoreFlags
+func LeaveMM() {
+	flags := asm.SaveFlagsCli()
 	t := current
-	if t.MM != nil {
-		enterUser(t) // never returns
+	if t.MM == nil && t.ActiveMM != &mm.InitMM {
+		old := t.ActiveMM
+		mm.InitMM.Grab()
+		t.ActiveMM = &mm.InitMM
+		mm.LoadCR3(&mm.InitMM)
+		if old != nil {
+			old.Drop()
+		}
 	}
-	asm.Sti()
-	t.fn(t.arg)
-	Exit(0)
+	asm.RestoreFlags(flags)
 }

@@ -71,9 +71,6 @@ func (t *Task) Name() string { return unsafe.String(&t.name[0], t.nlen) }
 
 func (t *Task) setName(s string) { t.nlen = copy(t.name[:], s) }
 
-// IsKernelThread reports whether the task has no mm of its own.
-func (t *Task) IsKernelThread() bool { return t.MM == nil }
-
 // MaxTasks is the number of task slots; task i runs on kernel stack i.
 const MaxTasks = rt.MaxStacks
 
@@ -92,6 +89,17 @@ func Tasks(fn func(t *Task)) {
 			fn(&tasks[i])
 		}
 	}
+}
+
+// LiveTasks counts the tasks alive (any state but Free).
+func LiveTasks() int {
+	n := 0
+	for i := range tasks {
+		if tasks[i].State != Free {
+			n++
+		}
+	}
+	return n
 }
 
 // ByID returns the live task with the given id, or nil.

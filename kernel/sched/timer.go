@@ -40,6 +40,13 @@ var (
 // UsingPIT reports that the tick comes from the PIT (no local APIC).
 var UsingPIT bool
 
+// The tick source's acknowledge and one-shot arm, chosen once by
+// StartTimer: the local APIC's, or the PIT's.
+var (
+	eoi      func()
+	armCount func(count uint32)
+)
+
 // StartTimer calibrates the local APIC timer, installs the tick handler
 // and arms the first tick. Without a local APIC it falls back to the PIT.
 func StartTimer(hz, seed uint64) {
@@ -48,6 +55,7 @@ func StartTimer(hz, seed uint64) {
 	trap.Register(trap.VecTimer, tick)
 	if !HasLAPIC() {
 		UsingPIT = true
+		eoi, armCount = pitEOI, pitArm
 		MeanCount = uint32(pitHz / hz)
 		if MeanCount < 4 {
 			MeanCount = 4
@@ -59,6 +67,7 @@ func StartTimer(hz, seed uint64) {
 		arm()
 		return
 	}
+	eoi, armCount = lapicEOIWrite, lapicArm
 	lapicInit(trap.VecSpurious)
 	LAPICHz = calibrateLAPIC()
 	lapicOneShot(trap.VecTimer)
@@ -94,14 +103,6 @@ func armBackstop() {
 // backstopIntervals is the backstop's length in mean intervals.
 const backstopIntervals = 8
 
-func armCount(count uint32) {
-	if UsingPIT {
-		pitArm(count)
-		return
-	}
-	lapicArm(count)
-}
-
 // tick is the timer interrupt: acknowledge first (so the in-service bit
 // cannot block the next tick if we switch away), arm the backstop, count,
 // wake sleepers, and ask for a reschedule — which happens on the way out
@@ -110,25 +111,17 @@ func armCount(count uint32) {
 func tick(f *trap.Frame, g *rt.G) {
 	tickTSC = asm.Rdtsc()
 	tickStart = tickTSC
-	if UsingPIT {
-		pitEOI()
-	} else {
-		lapicEOIWrite()
-	}
+	eoi()
 	armBackstop()
 	Ticks++
 	current.Ticks++
 	if Windows.InWindow(f.IP) {
 		WindowHits++
 	}
-	for i := range tasks {
-		t := &tasks[i]
-		if t.State == Sleeping && t.WakeAt <= Ticks {
-			t.State = Runnable
-			rq.Push(t.ID)
-		}
+	if Ticks >= nextWake {
+		wakeSleepers()
 	}
-	if TickPreempts {
+	if !NoTickPreempt {
 		current.Preempt.NeedResched = true
 	}
 	if OnTick != nil {
@@ -141,3 +134,38 @@ func tick(f *trap.Frame, g *rt.G) {
 //
 //go:noinline
 func TickCount() uint64 { return Ticks }
+
+// nextWake is the earliest WakeAt of a sleeping task (the maximum when
+// none sleeps): the tick scans the task table only when it is due,
+// instead of on every tick.
+var nextWake uint64 = noWake
+
+const noWake = ^uint64(0)
+
+// sleepUntil makes t a sleeper until tick at.
+func sleepUntil(t *Task, at uint64) {
+	t.WakeAt = at
+	t.State = Sleeping
+	if at < nextWake {
+		nextWake = at
+	}
+}
+
+// wakeSleepers makes the sleepers that are due runnable and finds the
+// next wake-up.
+func wakeSleepers() {
+	next := uint64(noWake)
+	for i := range tasks {
+		t := &tasks[i]
+		if t.State != Sleeping {
+			continue
+		}
+		if t.WakeAt <= Ticks {
+			t.State = Runnable
+			rq.Push(t.ID)
+		} else if t.WakeAt < next {
+			next = t.WakeAt
+		}
+	}
+	nextWake = next
+}

@@ -97,8 +97,12 @@ func percent(part, whole uint64) uint64 {
 var statStartTSC, statStartCycles uint64
 
 // printStat prints one line of counters: "STAT t=Ns" every second of
-// ticks, "STAT end" (second 0) at the end of a run.
+// ticks, "STAT end" (second 0) at the end of a run; quiet runs print only
+// the last.
 func printStat(second uint64) {
+	if cfg.Quiet && second != 0 {
+		return
+	}
 	var loops uint64
 	for _, n := range flushLoops {
 		loops += n
@@ -110,12 +114,13 @@ func printStat(second uint64) {
 	}
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%%\n",
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d\n",
 		sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
 		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
 		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
 		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs+WorkerKills,
-		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC))
+		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC),
+		asm.Rdtsc()-statStartTSC)
 }
 
 func printSummary() {
@@ -137,21 +142,14 @@ func PrintTasks() {
 
 func printTask(t *sched.Task) {
 	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d\n", t.ID, t.Name(), t.State.String(),
-		id(t.MM), id(t.ActiveMM), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
-}
-
-func id(m *mm.MM) int {
-	if m == nil {
-		return -1
-	}
-	return m.ID
+		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
 }
 
 // churn kills one worker every second and starts a fresh one: address
 // spaces come and go, so a stale CR3 can point at a freed page table.
 func churn(second uint64) {
 	i := int(second) % cfg.Users
-	if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
+	if t := sched.ByID(workerIDs[i]); t != nil && isWorker(t) && t.MM != nil {
 		sched.Kill(t)
 	}
 	spawnWorker(i)

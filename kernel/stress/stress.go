@@ -20,6 +20,7 @@ import (
 
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
@@ -35,7 +36,7 @@ type Config struct {
 	CheckCR3        bool   // check CR3 against active_mm at every switch
 	Churn           bool   // kill and respawn a worker every second
 	Trace           int    // trace entries to dump on a detection
-	Racy            bool   // which flush variant is active (for reports)
+	Quiet           bool   // no STAT line every second, only the final one
 }
 
 var (
@@ -49,8 +50,8 @@ var (
 	startTick                                                                uint64
 	detected                                                                 bool
 
-	flushLoops [16]uint64
-	workerIDs  [16]int
+	flushLoops [sched.MaxTasks]uint64 // per flusher (kthreads= is at most 16)
+	workerIDs  [sched.MaxTasks]int    // per worker (users= is at most 16)
 )
 
 // Run starts the workload and supervises it from the calling task; it
@@ -86,33 +87,41 @@ func Run(c Config, workerImage []byte) bool {
 	}
 	stopped = true // the flushers see it and exit
 	for i := 0; i < c.Users; i++ {
-		if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
+		if t := sched.ByID(workerIDs[i]); t != nil && isWorker(t) && t.MM != nil {
 			sched.Kill(t)
 		}
 	}
 	printSummary()
+	hooks.Restore(&replaced)
 	return !detected
 }
 
-func variant() string {
-	if cfg.Racy {
-		return "racy"
-	}
-	return "fixed"
+// variant names the active flush variant, for the reports.
+func variant() string { return mm.Selected.String() }
+
+// detectors is everything the stress workload plugs into the kernel:
+// every detector, the watchdog and the trace (CheckCR3 comes from the
+// configuration). Run installs it and, on a clean end, restores what it
+// replaced; a detection stops the machine.
+var detectors = hooks.Set{
+	OnSpurious:    onSpurious,
+	QuietSpurious: true, // onSpurious reports instead
+	OnSegfault:    onSegfault,
+	OnStaleRoot:   onStaleRoot,
+	OnReport:      onReport,
+	OnCR3Mismatch: onCR3Mismatch,
+	OnTick:        watchdog,
+	Trace:         true,
 }
+
+// replaced is what Run's Install replaced.
+var replaced hooks.Set
 
 // install hooks every detector in.
 func install() {
-	trace.Enabled = true
-	trace.OwnerOf = mm.OwnerID
-	mm.QuietSpurious = true
-	mm.OnSpurious = onSpurious
-	mm.OnStaleRoot = onStaleRoot
-	mm.OnSegfault = onSegfault
-	user.OnReport = onReport
-	sched.CheckCR3 = cfg.CheckCR3
-	sched.OnCR3Mismatch = onCR3Mismatch
-	sched.OnTick = watchdog
+	set := detectors
+	set.CheckCR3 = cfg.CheckCR3
+	replaced = hooks.Install(&set)
 	hookKills()
 }
 
@@ -131,8 +140,10 @@ func spawnWorker(i int) {
 func flusher(i uintptr) {
 	for !stopped {
 		mm.Flush()
+		mm.Flush()
+		mm.Flush()
 		mm.FlushGlobal()
-		flushLoops[i%16]++
+		flushLoops[i%uintptr(len(flushLoops))]++
 	}
 }
 

@@ -4,7 +4,10 @@
 // "constellation" of the seed — that put the wrong CR3 under a task.
 package trace
 
-import "tlbrace/kernel/console"
+import (
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/rt"
+)
 
 // Kind is what happened.
 type Kind uint8
@@ -92,7 +95,7 @@ func Dump(n int) {
 	// ids: 0 init_mm, -2 no live mm), then the task names.
 	Last(n, printRaw)
 	if NameOf != nil {
-		for id := 0; id < 64; id++ {
+		for id := 0; id < rt.MaxStacks; id++ { // one task per kernel stack (sched.MaxTasks)
 			if name := NameOf(id); name != "" && name != "?" {
 				console.Printf("TRACE-TASK %d %s\n", id, name)
 			}

@@ -27,12 +27,6 @@ func (f *Frame) SP() uintptr {
 	return uintptr(unsafe.Pointer(&f.userSP))
 }
 
-// SetUserSP sets the ring-3 stack pointer IRET will load.
-func (f *Frame) SetUserSP(sp uintptr) { f.userSP = sp }
-
-// SetUserSS sets the ring-3 stack segment IRET will load.
-func (f *Frame) SetUserSS(ss uintptr) { f.userSS = ss }
-
 // Syscall ABI (int $0x80): number in AX, arguments in BX, CX, DX, SI, DI;
 // result in AX — the i386 Linux convention.
 func (f *Frame) SyscallArgs() (nr, a0, a1, a2, a3 uintptr) {

@@ -17,12 +17,6 @@ func (f *Frame) FromUser() bool { return f.CS&3 == 3 }
 // SP returns the stack pointer of the interrupted code (always pushed in long mode).
 func (f *Frame) SP() uintptr { return f.userSP }
 
-// SetUserSP sets the ring-3 stack pointer IRET will load.
-func (f *Frame) SetUserSP(sp uintptr) { f.userSP = sp }
-
-// SetUserSS sets the ring-3 stack segment IRET will load.
-func (f *Frame) SetUserSS(ss uintptr) { f.userSS = ss }
-
 // Syscall ABI (int $0x80): number in AX, arguments in BX, CX, DX, SI —
 // the same registers as on 386, so user programs share one convention.
 func (f *Frame) SyscallArgs() (nr, a0, a1, a2, a3 uintptr) {

@@ -4,7 +4,6 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
-	"tlbrace/kernel/user/cpio"
 	"tlbrace/kernel/user/elf"
 )
 
@@ -68,17 +67,4 @@ func Exec(name string, image []byte) *sched.Task {
 		m.Put()
 	}
 	return t
-}
-
-// Lookup returns the file name from the initramfs archive, or says what
-// is wrong (missing, truncated, malformed) and reports false.
-func Lookup(archive []byte, name string) ([]byte, bool) {
-	data, err := cpio.Lookup(archive, name)
-	if err != nil {
-		var buf [256]byte
-		n := err.Message(buf[:])
-		console.Printf("initramfs: %s: %s\n", name, buf[:n])
-		return nil, false
-	}
-	return data, true
 }

@@ -1,5 +1,5 @@
 // integration_test.go: the audit on the real kernels. It builds both with
-// `make build` (skipping, with the reason, if that fails), checks that they
+// `make build` (failing, with the reason, if that fails), checks that they
 // pass with the racy flushes as known-racy (and as violations under
 // -strict), and that deleting the guard from flushTLB in a copy of the
 // tree is caught.
@@ -23,7 +23,8 @@ import (
 var racyFuncs = []string{"tlbrace/kernel/mm.flushTLBRacy", "tlbrace/kernel/mm.flushTLBGlobalRacy"}
 
 // makeBuild runs `make -C dir build ARCH=arch` and returns the kernel's
-// path, or skips the test when the tree does not build.
+// path. A tree that does not build fails the test: an audit that quietly
+// audits nothing would pass whatever the kernel does with CR3.
 func makeBuild(t *testing.T, dir, arch string) string {
 	t.Helper()
 	if testing.Short() {
@@ -32,7 +33,7 @@ func makeBuild(t *testing.T, dir, arch string) string {
 	out, err := exec.Command("make", "-C", dir, "--no-print-directory", "build", "ARCH="+arch).CombinedOutput()
 	if err != nil {
 		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		t.Skipf("cannot build the %s kernel in %s, so there is nothing to audit (make build: %v):\n%s",
+		t.Fatalf("cannot build the %s kernel in %s, so there is nothing to audit (make build: %v):\n%s",
 			arch, dir, err, strings.Join(lines[max(0, len(lines)-8):], "\n"))
 	}
 	return filepath.Join(dir, "build", arch, "kernel.elf")
@@ -43,7 +44,8 @@ var (
 	repoOnce    sync.Once
 	repoRoot    string
 	repoKernels []string
-	repoSkip    string
+	repoSkip    string // -short, or no module root: nothing to audit
+	repoFailed  bool   // the kernels do not build
 )
 
 func repoBuild(t *testing.T) (string, []string) {
@@ -55,11 +57,15 @@ func repoBuild(t *testing.T) (string, []string) {
 			return
 		}
 		repoRoot = root
-		// A sub-test records a skip reason for the others.
+		// A sub-test builds; the tests sharing its kernels learn from it
+		// whether it skipped (-short) or failed.
 		t.Run("build", func(t *testing.T) {
 			defer func() {
-				if t.Skipped() {
-					repoSkip = "the kernels do not build (see the build sub-test)"
+				switch {
+				case t.Failed():
+					repoFailed = true
+				case t.Skipped():
+					repoSkip = "-short: not building kernels"
 				}
 			}()
 			for _, arch := range []string{"386", "amd64"} {
@@ -67,7 +73,10 @@ func repoBuild(t *testing.T) (string, []string) {
 			}
 		})
 	})
-	if repoSkip != "" || len(repoKernels) != 2 {
+	switch {
+	case repoFailed || (repoSkip == "" && len(repoKernels) != 2):
+		t.Fatal("the kernels do not build (see the build sub-test): nothing to audit")
+	case repoSkip != "":
 		t.Skip(repoSkip)
 	}
 	return repoRoot, repoKernels

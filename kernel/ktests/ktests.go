@@ -1,10 +1,21 @@
-package kernel
+// Package ktests is the kernel's own tests, run inside QEMU by test=
+// (kernel/ktest is the runner; the host harness turns their output into
+// `go test` subtests of tests.TestKernel).
+//
+// They live here, one file per package under test (rt.go, trap.go,
+// console.go, asm.go, mm.go, sched.go, user.go), rather than beside the
+// code they test: a test of mm needs user programs and the scheduler,
+// which import mm, so it cannot sit in mm. Nothing outside this package
+// and Main's test= path uses anything in it. Logic that needs no
+// privileged instruction is tested on the host instead, with ordinary
+// _test.go files beside the code.
+package ktests
 
 import "tlbrace/kernel/ktest"
 
-// kernelTests is every kernel test, in the order they run. Tests live
-// beside the code they exercise (ktest_*.go) and are listed here.
-var kernelTests = [...]ktest.Test{
+// tests is every kernel test, in the order they run. There are no init
+// functions in a kernel without a runtime, so registration is a line here.
+var tests = [...]ktest.Test{
 	{Name: "rt.symbolize", Fn: testSymbolize},
 	{Name: "rt.guard_pages_unmapped", Fn: testGuardPages},
 	{Name: "trap.breakpoint_resumes", Fn: testBreakpointResumes},
@@ -22,10 +33,19 @@ var kernelTests = [...]ktest.Test{
 	{Name: "sched.same_mm_no_cr3", Fn: testSameMMNoCR3},
 	{Name: "sched.different_mm_writes_cr3", Fn: testDifferentMMWritesCR3},
 	{Name: "sched.lazy_mm_outlives_owner", Fn: testLazyMMOutlivesOwner},
-	{Name: "sched.switch_cost", Fn: testSwitchCost},
 	{Name: "user.hello", Fn: testHello},
 	{Name: "user.bad_pointers_get_errors", Fn: testBadPointers},
 	{Name: "user.privileged_instruction_killed", Fn: testPrivilegedKilled},
 	{Name: "user.kernel_read_killed", Fn: testKernelReadKilled},
 	{Name: "user.workers_isolated", Fn: testWorkersIsolated},
+}
+
+// initramfs is the archive the user tests load their programs from.
+var initramfs []byte
+
+// Run runs every test want accepts, with the programs of the initramfs
+// img (nil if QEMU passed none), and returns how many ran and failed.
+func Run(img []byte, want func(name string) bool) (ran, failed int) {
+	initramfs = img
+	return ktest.Run(tests[:], want)
 }

@@ -1,9 +1,10 @@
-package kernel
+package ktests
 
 import (
 	"unsafe"
 
 	"tlbrace/asm"
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
@@ -139,13 +140,13 @@ func testWrongCR3Signature(t *ktest.T) {
 	other.CopyIn(mm.UserBase, readCode[:]) // same text at the same address, like one binary
 	m.CopyIn(user.SharedVA, []byte{42})    // present in m, absent in other
 	wrongCR3 = other
-	sched.BeforeUserEntry = stageWrongCR3
+	replaced := hooks.Install(&stageHooks)
 	s0 := mm.SpuriousFaults
 	k := sched.SpawnUser("victim", m, mm.UserBase, user.StackTop, user.SharedVA, 0)
 	for i := 0; i < 200 && mm.SpuriousFaults-s0 < 3; i++ {
 		sched.Sleep(1)
 	}
-	sched.BeforeUserEntry = nil
+	hooks.Restore(&replaced)
 	n := mm.SpuriousFaults - s0
 	t.Check(n >= 3, "only %d present-PTE faults seen", n)
 	// Every task since ran lazily on m with CR3 still other's: nothing
@@ -162,6 +163,9 @@ func testWrongCR3Signature(t *ktest.T) {
 }
 
 var wrongCR3 *mm.MM
+
+// stageHooks puts a wrong CR3 under the victim as it enters ring 3.
+var stageHooks = hooks.Set{BeforeUserEntry: stageWrongCR3}
 
 //audit:irqs-off a test hook run through sched.BeforeUserEntry by enterUser, which taskEntry calls with interrupts still off before the IRET to ring 3
 func stageWrongCR3(k *sched.Task) { mm.LoadCR3(wrongCR3) }

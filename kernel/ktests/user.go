@@ -1,22 +1,20 @@
-package kernel
+package ktests
 
 import (
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/user"
+	"tlbrace/kernel/user/cpio"
 )
 
 // Kernel tests of ring 3: real ELF programs from the initramfs.
 
 // run execs bin/<name> and waits for it to end; nil if it could not start.
 func run(t *ktest.T, name string) *sched.Task {
-	img := initrd()
-	if !t.Check(img != nil, "no initramfs: boot with -initrd build/ARCH/initrd.cpio") {
-		return nil
-	}
-	data, ok := user.Lookup(img, "bin/"+name)
-	if !t.Check(ok, "bin/%s not in the initramfs", name) {
+	data, ok := program(t, name)
+	if !ok {
 		return nil
 	}
 	k := user.Exec(name, data)
@@ -25,6 +23,21 @@ func run(t *ktest.T, name string) *sched.Task {
 	}
 	waitGone(t, k)
 	return k
+}
+
+// program returns bin/<name> from the initramfs, or fails t saying why.
+func program(t *ktest.T, name string) ([]byte, bool) {
+	if !t.Check(initramfs != nil, "no initramfs: boot with -initrd build/ARCH/initrd.cpio") {
+		return nil, false
+	}
+	data, err := cpio.Lookup(initramfs, "bin/"+name)
+	if err != nil {
+		var buf [160]byte
+		n := err.Message(buf[:])
+		t.Errorf("initramfs: bin/%s: %s", name, buf[:n])
+		return nil, false
+	}
+	return data, true
 }
 
 // lazilyHeld counts address spaces kept alive only by lazy borrowers
@@ -84,18 +97,17 @@ func testKernelReadKilled(t *ktest.T) {
 // testWorkersIsolated runs two stress workers side by side with the fixed
 // flush: each sees only its own signature and never faults spuriously.
 func testWorkersIsolated(t *ktest.T) {
-	img := initrd()
-	data, ok := user.Lookup(img, "bin/worker")
-	if !t.Check(ok, "no bin/worker") {
+	data, ok := program(t, "worker")
+	if !ok {
 		return
 	}
 	reports, s0 := crossReports, mm.SpuriousFaults
-	user.OnReport = countReport
+	replaced := hooks.Install(&reportHooks)
 	a, b := user.Exec("worker", data), user.Exec("worker", data)
 	sched.Sleep(100)
 	sched.Kill(a)
 	sched.Kill(b)
-	user.OnReport = nil
+	hooks.Restore(&replaced)
 	t.Check(a.MM == nil && b.MM == nil, "killed workers kept their mm")
 	t.Check(crossReports == reports, "%d cross-address-space reports between isolated workers", crossReports-reports)
 	t.Check(mm.SpuriousFaults == s0, "%d spurious faults", mm.SpuriousFaults-s0)
@@ -103,5 +115,8 @@ func testWorkersIsolated(t *ktest.T) {
 }
 
 var crossReports int
+
+// reportHooks counts the workers' reports of another task's signature.
+var reportHooks = hooks.Set{OnReport: countReport}
 
 func countReport(*sched.Task, uintptr, uintptr, uintptr) { crossReports++ }

@@ -1,0 +1,173 @@
+package sched
+
+import (
+	"unsafe"
+
+	"tlbrace/asm"
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/rt"
+)
+
+// A task's life: spawned (Spawn, SpawnUser), running, dead (Exit,
+// ExitFromTrap, killed by a fault, Kill), reaped (finishTaskSwitch frees
+// the slot of a task that died running, once the CPU is off its stack).
+
+// Counters. TasksKilled counts tasks killed (by faults or by Kill);
+// FaultKills only those a fault of their own killed.
+var TasksSpawned, TasksReaped, TasksKilled, FaultKills uint64
+
+// Spawn creates a kernel thread running fn(arg); it has no mm and will
+// borrow whatever address space was active when it first runs.
+func Spawn(name string, fn func(arg uintptr), arg uintptr) *Task {
+	return spawn(name, nil, userEntry{}, fn, arg)
+}
+
+// SpawnUser creates a user task on address space m (taking over the
+// caller's mm_users reference), starting at ip with stack sp; its task id
+// arrives in AX, a1 and a2 in BX and CX.
+func SpawnUser(name string, m *mm.MM, ip, sp, a1, a2 uintptr) *Task {
+	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0)
+}
+
+// spawn is both: a kernel thread has fn and no mm, a user task an mm and
+// where ring 3 starts. The new task is queued; it starts in taskEntry.
+func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr) *Task {
+	flags := asm.SaveFlagsCli()
+	defer asm.RestoreFlags(flags)
+	t := allocTask(name)
+	if t == nil {
+		return nil
+	}
+	t.MM, t.user, t.fn, t.arg = m, u, fn, arg
+	// A user task's active_mm is its own mm from the start (covered by
+	// the users' reference, as in Linux), not only once it first runs:
+	// Kill, which drops the active_mm reference exitMM takes, would
+	// otherwise leak a task killed before it ever ran (found by the fuzzer).
+	t.ActiveMM = m
+	t.user.a0 = uintptr(t.ID)
+	prepareStack(t)
+	t.State = Runnable
+	rq.Push(t.ID)
+	TasksSpawned++
+	return t
+}
+
+// prepareStack lays out a new task's kernel stack so that its first
+// asm.Switch "returns" into asm's threadStart, which calls taskEntry.
+func prepareStack(t *Task) {
+	entry := taskEntry
+	words := [...]uintptr{
+		0,                                     // BP, popped by Switch
+		asm.ThreadStartPC(),                   // Switch returns here
+		**(**uintptr)(unsafe.Pointer(&entry)), // threadStart pops and calls this
+		0,                                     // alignment
+	}
+	sp := t.G.StackHi - unsafe.Sizeof(words)
+	*(*[len(words)]uintptr)(unsafe.Pointer(sp)) = words
+	t.SP = sp
+}
+
+// taskEntry is where every new task starts, with interrupts off.
+func taskEntry() {
+	finishTaskSwitch()
+	t := current
+	if t.MM != nil {
+		enterUser(t) // never returns
+	}
+	asm.Sti()
+	t.fn(t.arg)
+	Exit(0)
+}
+
+// markDead ends the running task t: exit_mm(), then dead. It stays on its
+// stack until the next switch; the task switched to reaps it
+// (finishTaskSwitch). Every way of dying while running goes through here.
+func markDead(t *Task, code int) {
+	t.ExitCode = code
+	exitMM(t)
+	t.State = Dead
+	prevDead = t
+}
+
+// Exit ends the current task: exit_mm() then a final schedule().
+func Exit(code int) {
+	asm.Cli()
+	markDead(current, code)
+	schedule()
+	Bug("a dead task was scheduled")
+	rt.Halt()
+}
+
+// ExitFromTrap ends the current task from a trap handler (the exit system
+// call): like Exit, but the switch happens on the way out of the trap.
+func ExitFromTrap(code int) {
+	markDead(current, code)
+	current.Preempt.NeedResched = true
+}
+
+// killCurrent ends the current user task from a trap handler after a
+// fault (mm.Kill): the scheduler switches away on the trap's way out
+// (preemptIRQ), never returning to it.
+func killCurrent(why string) {
+	t := current
+	console.Printf("KILLED: task %d (%s): %s\n", t.ID, t.Name(), why)
+	ExitFromTrap(-1)
+	TasksKilled++
+	FaultKills++
+}
+
+// exitMM is exit_mm(): the task keeps running on its mm lazily (active_mm
+// stays, with an mm_count reference) until it switches away; the user
+// reference goes now and may tear the user mappings down.
+func exitMM(t *Task) {
+	m := t.MM
+	if m == nil {
+		return
+	}
+	m.Grab()
+	t.MM = nil
+	m.Put()
+}
+
+// Kill ends another task (not the running one) from task context: it is
+// taken off the run queue, gives up its mm and its borrowed active_mm, and
+// its slot is freed at once — it is not running, so nothing needs its
+// stack. Used by the workloads to tear their tasks down.
+func Kill(t *Task) {
+	flags := asm.SaveFlagsCli()
+	defer asm.RestoreFlags(flags)
+	if t == nil || t == current || t.State == Free || t.State == Dead {
+		return
+	}
+	rq.Remove(t.ID)
+	exitMM(t)
+	if m := t.ActiveMM; m != nil {
+		t.ActiveMM = nil
+		m.Drop()
+	}
+	t.State = Free
+	TasksKilled++
+	TasksReaped++
+}
+
+// WaitGone sleeps until every one of tasks (nil ones ignored) has died
+// and been reaped, for at most ticks timer ticks, and reports whether
+// they all did.
+func WaitGone(ticks uint64, tasks ...*Task) bool {
+	for i := uint64(0); ; i++ {
+		gone := true
+		for _, t := range tasks {
+			if t != nil && t.State != Free {
+				gone = false
+			}
+		}
+		if gone {
+			return true
+		}
+		if i == ticks {
+			return false
+		}
+		Sleep(1)
+	}
+}

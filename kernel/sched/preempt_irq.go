@@ -1,0 +1,91 @@
+package sched
+
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/trace"
+	"tlbrace/kernel/trap"
+)
+
+// Preemption: CONFIG_PREEMPT's two ways into schedule() against the
+// running task's will — on the way out of an interrupt (preemptIRQ), and
+// when preempt_enable finds a reschedule it had to hold back
+// (preemptSchedule). This is where the race's step 2 happens (README,
+// "A detected lockup, step by step"): a kernel thread interrupted between
+// its CR3 read and its CR3 write is switched away from, holding the value
+// it read.
+
+var (
+	// PreemptionsInWindow counts preemptions of a task interrupted between
+	// the CR3 read and the CR3 write of a flush: the race itself.
+	PreemptionsInWindow uint64
+	// Windows are the flush windows (asm.Windows), read once.
+	Windows asm.FlushWindows
+)
+
+// preemptIRQ is CONFIG_PREEMPT's "preempt on return from interrupt", run
+// by the trap path on the interrupted task's stack with interrupts off.
+// Kernel or user mode alike: if the timer asked for a reschedule and the
+// task is not inside preemptDisable, switch now — even if it was
+// interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`. Either way the
+// tick, if one is open, ends when a task runs again (overhead.go).
+func preemptIRQ(f *trap.Frame) {
+	preemptOnReturn(f)
+	tickDone()
+}
+
+func preemptOnReturn(f *trap.Frame) {
+	t := current
+	if !t.Preempt.NeedResched || !started {
+		return
+	}
+	if t.Preempt.Count != 0 {
+		return // preempt_enable will reschedule, and count it (preempt.Deferred)
+	}
+	if t.State == Running {
+		t.Preemptions++
+		Preemptions++
+		if f.Vector == trap.VecTimer {
+			preemptTSC = tickTSC // measure from the timer interrupt's handler
+		}
+		if Windows.InWindow(f.IP) {
+			// README step 2: preempted inside the flush window.
+			PreemptionsInWindow++
+			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
+			if trace.Enabled {
+				trace.Add(trace.PreemptWindow, t.ID, 0, t.ActiveMM.IDOrNone(), f.AX, 0)
+			}
+		}
+	}
+	schedule()
+}
+
+// preemptSchedule is preempt_schedule(): preempt_enable found a pending
+// reschedule when the count dropped to zero.
+func preemptSchedule() {
+	current.Preemptions++
+	Preemptions++
+	schedule()
+}
+
+// The cost of a preemptive switch, for `make bench` (bench=switch).
+var (
+	// preemptTSC is when the current preemption started (0: none
+	// pending): finishTaskSwitch measures the switch from it.
+	preemptTSC uint64
+
+	// SwitchCycles and SwitchesMeasured total the TSC cycles of
+	// timer-driven preemptive switches: from the start of the timer
+	// handler (after the entry stub saved the registers and FXSAVE area)
+	// to the next task running on its own stack.
+	SwitchCycles, SwitchesMeasured uint64
+)
+
+// measureSwitch ends the measurement of a preemptive switch, if one is
+// pending; finishTaskSwitch calls it on the new task's stack.
+func measureSwitch() {
+	if preemptTSC != 0 {
+		SwitchCycles += asm.Rdtsc() - preemptTSC
+		SwitchesMeasured++
+		preemptTSC = 0
+	}
+}

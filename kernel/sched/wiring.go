@@ -1,0 +1,61 @@
+package sched
+
+import (
+	"tlbrace/kernel/console"
+	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
+	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trace"
+	"tlbrace/kernel/trap"
+)
+
+// How the scheduler plugs into the packages below it, which cannot import
+// it: each of them exposes a function variable, and Init fills them all
+// in here, once, for good. (What a workload installs for its own run —
+// detectors, scheduling control, tracing — is kernel/hooks.)
+
+func wire() {
+	preempt.Resched = preemptSchedule // preempt_enable's deferred reschedule
+	preempt.OnUnbalanced = unbalanced
+	trap.ReturnHook = preemptIRQ // preemption on the way out of every trap
+	trap.Describe = describeG
+	mm.Current = faultTask // the fault handler judges by the current task's mm
+	mm.Kill = killCurrent
+	mm.LazyContext = inLazyContext
+	mm.OnBadFree = badFree
+	trace.Clock = TickCount
+	trace.NameOf = taskName
+	trace.OwnerOf = mm.OwnerID
+}
+
+// inLazyContext reports whether the running task is a lazy-TLB kernel thread.
+func inLazyContext() bool { return current.MM == nil }
+
+// faultTask describes the current task to the page-fault handler.
+func faultTask() mm.Task {
+	t := current
+	return mm.Task{ID: t.ID, Name: t.Name(), MM: t.MM, ActiveMM: t.ActiveMM}
+}
+
+// describeG tells a fault report which task a g belongs to.
+func describeG(g *rt.G) {
+	for i := range tasks {
+		t := &tasks[i]
+		if t.State != Free && &t.G == g {
+			console.Printf("  task %d (%s) %s, preempt_count %d, mm %d, active_mm %d\n", t.ID, t.Name(), t.State.String(),
+				t.Preempt.Count, t.MM.IDOrNone(), t.ActiveMM.IDOrNone())
+			return
+		}
+	}
+	if g == trap.InterruptG() {
+		console.Print("  on the interrupt stack\n")
+	}
+}
+
+// taskName names a task id for the trace.
+func taskName(id int) string {
+	if id < 0 || id >= MaxTasks {
+		return "?"
+	}
+	return tasks[id].Name()
+}
