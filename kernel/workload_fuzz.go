@@ -10,7 +10,7 @@ import (
 func runFuzz() bool {
 	c := fuzz.Config{
 		Fuzzers: int(Opts.Fuzzers), Seconds: Opts.Duration, Seed: Opts.Seed, Hang: Opts.Hang,
-		OOM: Opts.OOM, FrameCap: int(Opts.FrameCap), Arch: archName, Cmdline: cmdlineWords(),
+		OOM: Opts.OOM, FrameCap: int(Opts.FrameCap), Arch: archName, Cmdline: cmdlineWords(), Quiet: Opts.Quiet,
 	}
 	var worker []byte
 	if Opts.Stress {

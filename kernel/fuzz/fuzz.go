@@ -42,6 +42,8 @@ type Config struct {
 	Stress *stress.Config
 	// Arch and Cmdline make the reproduce line: ./qemu.sh -a Arch -- Cmdline.
 	Arch, Cmdline string
+	// Quiet: no per-second FUZZ lines, only the final one (quiet=).
+	Quiet bool
 }
 
 // Program is the fuzzer's task name (and its file, bin/fuzz).
@@ -143,7 +145,9 @@ func supervise() {
 		}
 		if ms >= nextStat+1000 {
 			nextStat += 1000
-			printStat(nextStat / 1000)
+			if !cfg.Quiet {
+				printStat(nextStat / 1000)
+			}
 		}
 	}
 }
