@@ -87,6 +87,9 @@ func main() {
 			slots <- struct{}{}
 			defer func() { <-slots }()
 			results[i] = run(ctx, j, *seconds)
+			if results[i].skipped {
+				return
+			}
 			mu.Lock()
 			done++
 			fmt.Printf("soak: [%d/%d] %s\n", done, len(plan), results[i].line())
@@ -143,6 +146,10 @@ func run(ctx context.Context, j job, seconds int) outcome {
 		Timeout: time.Duration(seconds)*30*time.Second + 5*time.Minute,
 	}
 	o := outcome{job: j}
+	if ctx.Err() != nil {
+		o.skipped = true // interrupted before it started
+		return o
+	}
 	r, err := qemu.Run(ctx, cfg)
 	if err != nil {
 		o.err = err.Error()

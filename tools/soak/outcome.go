@@ -26,6 +26,7 @@ type outcome struct {
 	command    string
 	log        string
 	err        string // the harness failed (not the kernel)
+	skipped    bool   // never started: the soak was interrupted
 }
 
 var (
@@ -94,14 +95,20 @@ type group struct {
 
 type summary struct {
 	groups  []*group
-	all     []outcome
+	all     []outcome // the runs that started
+	skipped int       // runs never started (interrupted)
 	slowest outcome
 }
 
 func summarize(results []outcome) summary {
-	s := summary{all: results}
+	s := summary{}
 	byKey := map[string]*group{}
 	for _, o := range results {
+		if o.skipped {
+			s.skipped++
+			continue
+		}
+		s.all = append(s.all, o)
 		k := o.arch + "/" + o.cpu
 		g := byKey[k]
 		if g == nil {
@@ -131,7 +138,7 @@ func (s summary) ok() bool {
 			return false
 		}
 	}
-	return len(s.all) > 0
+	return len(s.all) > 0 && s.skipped == 0
 }
 
 func (s summary) print(w io.Writer, elapsed time.Duration) {
@@ -152,6 +159,9 @@ func (s summary) print(w io.Writer, elapsed time.Duration) {
 		if !o.passed() {
 			fmt.Fprintf(w, "NOT PASSED: %s\n", o.line())
 		}
+	}
+	if s.skipped > 0 {
+		fmt.Fprintf(w, "interrupted: %d runs never started\n", s.skipped)
 	}
 	if s.ok() {
 		fmt.Fprintln(w, "soak: PASS — no detection, every run clean, frames back")

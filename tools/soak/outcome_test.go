@@ -48,4 +48,7 @@ func TestOutcome(t *testing.T) {
 	if s := summarize([]outcome{clean}); !s.ok() {
 		t.Error("one clean run is not ok")
 	}
+	if s := summarize([]outcome{clean, {skipped: true}}); s.ok() || s.skipped != 1 || len(s.all) != 1 {
+		t.Errorf("an interrupted soak: ok=%v skipped=%d runs=%d", s.ok(), s.skipped, len(s.all))
+	}
 }
