@@ -49,9 +49,13 @@ func program(name string) []byte {
 func runWorkload() {
 	switch Opts.Workload {
 	case cmdline.WorkloadStress:
-		r := stress.Run(stressConfig(), program("bin/worker"))
-		if r.Detected() || r.Starved {
-			rt.Exit(rt.ExitTestFailed) // a detection: the kernel is broken
+		if !runStress() { // workload_stress.go
+			rt.Exit(rt.ExitTestFailed) // a detection, or a leak: the kernel is broken
+		}
+		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadFuzz:
+		if !runFuzz() {
+			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadRace:

@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6, Fuzzers: 4}
 }
 
 func TestDefaults(t *testing.T) {
@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench= help"
+	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= fuzzers= stress oom= framecap= bench= help"
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -97,7 +97,7 @@ func TestErrors(t *testing.T) {
 		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
 			`cmdline: bad value "rasy" for flush= (valid: fixed, racy, modern); did you mean flush=racy?`},
 		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
-			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, race); did you mean workload=stress?`},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, race, fuzz); did you mean workload=stress?`},
 		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
 			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
@@ -162,7 +162,7 @@ func TestErrorValidAndRange(t *testing.T) {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,race" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,race,fuzz" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")

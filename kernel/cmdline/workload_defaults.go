@@ -33,6 +33,15 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadRace, "kthreads", 4},
 	{WorkloadRace, "inject", 50},
 	{WorkloadRace, "trace", 16},
+	// workload=fuzz: the same constellation for stress=on, and a run of
+	// ten seconds (its verdict, frames back to the baseline, comes at the
+	// end of the run).
+	{WorkloadFuzz, "hz", 10000},
+	{WorkloadFuzz, "sched", uint64(SchedShuffle)},
+	{WorkloadFuzz, "lockup", 4},
+	{WorkloadFuzz, "users", 2},
+	{WorkloadFuzz, "kthreads", 4},
+	{WorkloadFuzz, "duration", 10},
 }
 
 // workloadOption is the index of workload= in table.

@@ -151,7 +151,7 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 	case Demand:
 		if !t.MM.MapZeroed(c.VA, c.VMA) {
 			console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, c.VA)
-			Kill("out of memory")
+			Kill(OutOfMemory)
 			return
 		}
 		DemandFaults++

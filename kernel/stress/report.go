@@ -5,11 +5,7 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trap"
-	"tlbrace/kernel/user"
 )
-
-// faultKills0 is sched.FaultKills when the run started.
-var faultKills0 uint64
 
 // starvedPercent: when timer ticks (handler, schedule, switch) took at
 // least this share of the guest time since the last worker system call,
@@ -33,14 +29,15 @@ func watchdog(f *trap.Frame) {
 	}
 	// A worker never faults by itself: any worker killed by a fault the
 	// other detectors did not explain is the race too (e.g. executing or
-	// reading through another task's page tables).
-	if sched.FaultKills != faultKills0 {
+	// reading through another task's page tables). Other tasks' faults,
+	// and kills for want of a frame, are not (sharing.go).
+	if workerKills != 0 {
 		WorkerKills++
 		detect("WORKER-KILLED")
 		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
 		finish()
 	}
-	calls := user.Syscalls[user.SysYield] + user.Syscalls[user.SysWrite]
+	calls := workerCalls()
 	now := sched.Ticks
 	if calls != lastSyscalls || lastProgressTick == 0 {
 		lastSyscalls, lastProgressTick = calls, now
@@ -152,7 +149,7 @@ func printTask(t *sched.Task) {
 // spaces come and go, so a stale CR3 can point at a freed page table.
 func churn(second uint64) {
 	i := int(second) % cfg.Users
-	if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
+	if t := sched.ByID(workerIDs[i]); t != nil && inWorkerSlot(t) && t.MM != nil {
 		sched.Kill(t)
 	}
 	spawnWorker(i)

@@ -50,6 +50,9 @@ type Config struct {
 	Record, Replay string
 	// Mem is the guest RAM, e.g. "32M" (qemu.sh -m). Empty: qemu.sh's default.
 	Mem string
+	// CPU is a QEMU CPU model (qemu.sh --cpu MODEL: qemu.sh adds the
+	// feature flags the kernel needs). Empty: qemu.sh's default.
+	CPU string
 	// QEMUArgs are extra QEMU arguments, each passed as qemu.sh -q ARG.
 	QEMUArgs []string
 	// Timeout bounds the whole run. Required (> 0).
@@ -92,6 +95,9 @@ func (c *Config) validate() error {
 		if a == "" {
 			return fmt.Errorf("qemu: Config.QEMUArgs[%d] is empty", i)
 		}
+	}
+	if c.CPU != "" && (strings.HasPrefix(c.CPU, "-") || strings.ContainsAny(c.CPU, ", \t\r\n")) {
+		return fmt.Errorf("qemu: Config.CPU is %q; want one CPU model name such as Skylake-Client (qemu.sh adds the feature flags)", c.CPU)
 	}
 	if strings.ContainsAny(c.Mem, " \t\r\n") {
 		return fmt.Errorf("qemu: Config.Mem is %q; want a size such as 32M", c.Mem)
