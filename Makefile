@@ -88,10 +88,11 @@ stress: deps build-all
 	  $(GO) test -count=1 -v -run 'Stress|Inject|Fuzz|OutOfMemory' ./tests/
 
 # make bench: the racy variant over many seeds per architecture and mode,
-# and boot-to-ready times; SEEDS sets the seeds per row.
+# and boot-to-ready times, each row beside its targets, and the same as
+# JSON in build/bench.json; SEEDS sets the seeds per row (20 for bench).
 SEEDS ?= 10
 bench: deps build-all
-	$(GO) run ./tools/stressbench -seeds $(SEEDS)
+	$(GO) run ./tools/stressbench -seeds $(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),20) -json build/bench.json
 
 # make soak: the fixed variant with churn on fresh seeds and several CPU
 # models (tools/soak), both arches, two QEMUs at a time: SEEDS seeds per

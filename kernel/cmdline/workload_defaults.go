@@ -15,15 +15,17 @@ type workloadDefault struct {
 
 // workloadDefaults: the stress workload's constellation. Two user tasks
 // and four lazy-TLB flusher threads, a jittered 10 kHz tick, a seeded
-// shuffle so that every interleaving gets a chance, and a lockup after
-// four spurious faults in a row (an episode of the race averages more:
-// a lower bound than the natural episode length catches every one).
+// shuffle so that every interleaving gets a chance, steering after a
+// preemption in a flush window (kernel/stress/steer.go: the picks that
+// turn it into the race), and a lockup after four spurious faults in a
+// row (steering keeps the episode going until the count is reached).
 var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "hz", 10000},
 	{WorkloadStress, "sched", uint64(SchedShuffle)},
 	{WorkloadStress, "lockup", 4},
 	{WorkloadStress, "users", 2},
 	{WorkloadStress, "kthreads", 4},
+	{WorkloadStress, "steer", 1},
 	// workload=race (make qemu) runs the same constellation under
 	// breakpoint injection, which needs no fast tick (the injections
 	// preempt), and shows a short trace.

@@ -41,9 +41,9 @@ func TestStressWorkloadOwnsItsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Lockup != 4 || o.Users != 2 || o.KThreads != 4 {
-		t.Errorf("workload=stress: hz=%d sched=%d lockup=%d users=%d kthreads=%d; want 10000 shuffle 4 2 4",
-			o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads)
+	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Lockup != 4 || o.Users != 2 || o.KThreads != 4 || !o.Steer {
+		t.Errorf("workload=stress: hz=%d sched=%d lockup=%d users=%d kthreads=%d steer=%t; want 10000 shuffle 4 2 4 true",
+			o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads, o.Steer)
 	}
 	o, err = Parse("k hz=1000 workload=stress sched=rr users=3")
 	if err != nil {

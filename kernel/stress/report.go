@@ -106,11 +106,11 @@ func printStat(second uint64) {
 	}
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d steered=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
 		ticks, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
 		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
 		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
-		detections(),
+		c.Steered, detections(),
 		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC),
 		asm.Rdtsc()-statStartTSC)
 	printScenarioStat() // scenario.go: the recurrences' counters, and the newline
