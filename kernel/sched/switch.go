@@ -1,8 +1,6 @@
 package sched
 
 import (
-	"unsafe"
-
 	"tlbrace/asm"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
@@ -91,7 +89,7 @@ func contextSwitch(prev, next *Task) {
 	current = next
 	preempt.SetCurrent(&next.Preempt)
 	next.State = Running
-	asm.Switch(&prev.SP, next.SP, uintptr(unsafe.Pointer(&next.G)))
+	asm.Switch(&prev.SP, next.SP, rt.TLSWord(&next.G))
 
 	// Step 6: now on next's stack, in next (or in taskEntry for a new task).
 	finishTaskSwitch()

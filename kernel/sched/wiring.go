@@ -47,7 +47,7 @@ func describeG(g *rt.G) {
 			return
 		}
 	}
-	if g == trap.InterruptG() {
+	if trap.IsInterruptG(g) {
 		console.Print("  on the interrupt stack\n")
 	}
 }
