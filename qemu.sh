@@ -24,6 +24,8 @@
 #   -k KERNEL       kernel ELF (default: build/ARCH/kernel.elf)
 #   -i INITRD       initramfs passed with -initrd (default: build/ARCH/initrd.cpio if present)
 #   -m MEM          guest RAM (default: 32M)
+#   --smp N         N processors, 1..4 (default: 1; the kernel starts them
+#                   all unless maxcpus= says fewer, and prints "cpus: N online")
 #   --icount        instruction-counted time at the fixed stress shift
 #                   (-icount shift=STRESS_SHIFT,sleep=off): the only mode in which
 #                   a timer can land inside a one-instruction window
@@ -45,6 +47,7 @@ arch=${ARCH:-amd64}
 kernel=""
 initrd=""
 mem=32M
+smp=""
 icount=""
 rr=""
 gdb=0
@@ -52,6 +55,9 @@ dry=0
 extra=()
 
 die() { echo "qemu.sh: $*" >&2; exit 2; }
+
+# The most processors the kernel runs (kernel/rt's MaxCPUs).
+MAX_SMP=4
 
 # The fixed icount shift of stress runs, chosen by measurement (README,
 # "On a loaded machine"): each 100 us tick holds 1e5/2^STRESS_SHIFT guest
@@ -72,6 +78,13 @@ while [ $# -gt 0 ]; do
     -k) [ $# -ge 2 ] || die "-k needs a kernel path"; kernel=$2; shift 2 ;;
     -i) [ $# -ge 2 ] || die "-i needs an initramfs path"; initrd=$2; shift 2 ;;
     -m) [ $# -ge 2 ] || die "-m needs a memory size such as 32M"; mem=$2; shift 2 ;;
+    --smp)
+      [ $# -ge 2 ] || die "--smp needs a number of processors, 1..$MAX_SMP"
+      case "$2" in
+        [1-9]|[1-9][0-9]) [ "$2" -le $MAX_SMP ] || die "--smp $2: the kernel runs at most $MAX_SMP processors (kernel/rt MaxCPUs)" ;;
+        *) die "--smp $2: want a number of processors, 1..$MAX_SMP" ;;
+      esac
+      smp=$2; shift 2 ;;
     -q) [ $# -ge 2 ] || die "-q needs a QEMU argument"; extra+=("$2"); shift 2 ;;
     --icount) icount="shift=$STRESS_SHIFT,sleep=off"; shift ;;
     --shift)
@@ -121,6 +134,7 @@ args=(
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
 )
 [ -z "$initrd" ] || args+=(-initrd "$initrd")
+[ -z "$smp" ] || args+=(-smp "$smp")
 [ -z "$icount" ] || args+=(-icount "$icount")
 [ $gdb = 0 ] || args+=(-S -gdb tcp::1234)
 # Stress defaults go first, except those the caller sets itself (the kernel

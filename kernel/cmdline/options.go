@@ -60,27 +60,29 @@ const (
 // Options holds every boot option. Parse fills in the defaults for options
 // not given. Strings point into the command line, which must stay put.
 type Options struct {
-	Test     string // test=: "", "all" or name,name*,...; see WantsTest
-	Flush    Flush
-	Seed     uint64
-	HZ       uint64 // mean timer interrupt rate
-	Sched    Sched
-	Workload Workload
-	Fault    Fault
-	Quiet    bool
-	Duration uint64 // seconds; 0 means until stopped
-	Lockup   uint64 // faults in a row at one address that count as a lockup
-	CheckCR3 bool
-	Inject   uint64 // percent; 0 means off
-	Trace    uint64 // trace ring entries to dump
-	Users    uint64
-	KThreads uint64
-	Churn    bool
-	Hang     uint64 // stress: guest seconds without worker progress that count as a hang
-	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
-	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
-	Bench    Bench
-	Help     bool // print the options and stop
+	Test      string // test=: "", "all" or name,name*,...; see WantsTest
+	Flush     Flush
+	Seed      uint64
+	HZ        uint64 // mean timer interrupt rate
+	Sched     Sched
+	Workload  Workload
+	Fault     Fault
+	Quiet     bool
+	Duration  uint64 // seconds; 0 means until stopped
+	Lockup    uint64 // faults in a row at one address that count as a lockup
+	CheckCR3  bool
+	Inject    uint64 // percent; 0 means off
+	Trace     uint64 // trace ring entries to dump
+	Users     uint64
+	KThreads  uint64
+	Churn     bool
+	Hang      uint64 // stress: guest seconds without worker progress that count as a hang
+	Explore   uint64 // scheduling decisions enumerated per schedule (workload=explore)
+	Schedule  string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Bench     Bench
+	MaxCPUs   uint64 // processors to run on, the boot one included
+	SilentCPU uint64 // testing: the Nth listed processor never answers (0: none)
+	Help      bool   // print the options and stop
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -107,6 +109,10 @@ type option struct {
 
 const maxUint64 = 1<<64 - 1
 
+// MaxCPUs is maxcpus='s upper bound: kernel/rt's MaxCPUs (the kernel
+// checks that they agree).
+const MaxCPUs = 4
+
 // onOff names the two values of a kindBool option, indexed by value.
 var onOff = []string{"off", "on"}
 
@@ -132,6 +138,8 @@ var table = [...]option{
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
 	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
+	{"maxcpus", kindUint, unsafe.Offsetof(Options{}.MaxCPUs), MaxCPUs, 1, MaxCPUs, nil, "processors to run on, the boot processor included (qemu.sh --smp N gives N)"},
+	{"silentcpu", kindUint, unsafe.Offsetof(Options{}.SilentCPU), 0, 0, 15, nil, "testing: the Nth processor the firmware lists never answers its start-up IPI (0 = none)"},
 	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},
 }
 

@@ -13,6 +13,7 @@ package preempt
 type State struct {
 	Count       int32 // preempt_count: > 0 means "do not preempt"
 	NeedResched bool  // TIF_NEED_RESCHED: a reschedule is pending
+	Locks       int32 // spinlocks held (kernel/spin): sleeping with one is a bug
 }
 
 var (
@@ -80,6 +81,19 @@ func enableSlow(s *State) {
 		Resched()
 	}
 }
+
+// LockTaken and LockReleased count the spinlocks the running task holds
+// (kernel/spin calls them inside its preemption-off section, so the task
+// cannot change in between): the scheduler reports a task that sleeps
+// with one held.
+//
+//go:nosplit
+func LockTaken() { cur.Locks++ }
+
+// LockReleased is LockTaken's other half.
+//
+//go:nosplit
+func LockReleased() { cur.Locks-- }
 
 // Preemptible reports whether the running task may be preempted now.
 //

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"tlbrace/asm"
+	"tlbrace/kernel/apic"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trap"
 )
@@ -68,9 +69,9 @@ func StartTimer(hz, seed uint64) {
 		return
 	}
 	eoi, armCount = lapicEOIWrite, lapicArm
-	lapicInit(trap.VecSpurious)
+	apic.Enable(trap.VecSpurious)
 	LAPICHz = calibrateLAPIC()
-	lapicOneShot(trap.VecTimer)
+	apic.TimerOneShot(trap.VecTimer)
 	mean := LAPICHz / hz
 	if mean < 64 {
 		mean = 64

@@ -16,6 +16,10 @@ const ShiftZero = -1
 // study that (README, "On a loaded machine").
 const ShiftAuto = -2
 
+// MaxSMP is the most processors the kernel runs (kernel/rt MaxCPUs,
+// qemu.sh's MAX_SMP).
+const MaxSMP = 4
+
 // maxShift is QEMU's MAX_ICOUNT_SHIFT (QEMU 7.2 softmmu/icount.c).
 const maxShift = 10
 
@@ -50,6 +54,9 @@ type Config struct {
 	Record, Replay string
 	// Mem is the guest RAM, e.g. "32M" (qemu.sh -m). Empty: qemu.sh's default.
 	Mem string
+	// SMP is the number of processors (qemu.sh --smp N), 1..MaxSMP; 0
+	// means qemu.sh's default, one.
+	SMP int
 	// QEMUArgs are extra QEMU arguments, each passed as qemu.sh -q ARG.
 	QEMUArgs []string
 	// Timeout bounds the whole run. Required (> 0).
@@ -92,6 +99,9 @@ func (c *Config) validate() error {
 		if a == "" {
 			return fmt.Errorf("qemu: Config.QEMUArgs[%d] is empty", i)
 		}
+	}
+	if c.SMP < 0 || c.SMP > MaxSMP {
+		return fmt.Errorf("qemu: Config.SMP is %d; want 0 (qemu.sh's default) or 1..%d", c.SMP, MaxSMP)
 	}
 	if strings.ContainsAny(c.Mem, " \t\r\n") {
 		return fmt.Errorf("qemu: Config.Mem is %q; want a size such as 32M", c.Mem)
