@@ -26,6 +26,19 @@ func testSpinner(i uintptr) {
 	}
 }
 
+// onOneCPU pins the calling test task to the CPU it runs on, so that
+// every task it spawns (they inherit the pin) runs there too: the tests
+// of the uniprocessor switch path judge one CPU's sequence of switches.
+// unpin(onOneCPU()) undoes it.
+func onOneCPU() *sched.Task {
+	me := sched.Current()
+	sched.SetAffinity(me, 1<<sched.ThisCPU()) // a migration in between only changes which CPU
+	return me
+}
+
+// unpin lets a task pinned by onOneCPU run anywhere again.
+func unpin(t *sched.Task) { sched.SetAffinity(t, 0) }
+
 // waitGone sleeps until the tasks have exited and been reaped.
 func waitGone(t *ktest.T, tasks ...*sched.Task) bool {
 	if !sched.WaitGone(2000, tasks...) {
@@ -50,6 +63,7 @@ func testPreemption(t *ktest.T) {
 }
 
 func testPreemptDisableDefers(t *ktest.T) {
+	defer unpin(onOneCPU())
 	stopTestSpin.Store(false)
 	spin[2].Store(0)
 	c := sched.Spawn("spin-c", testSpinner, 2)
@@ -79,6 +93,7 @@ func yielder(n uintptr) {
 }
 
 func testKernelThreadSwitchNoCR3(t *ktest.T) {
+	defer unpin(onOneCPU())
 	w0, l0, b0 := sched.CR3Writes, mm.CR3Loads, sched.LazyBorrows
 	a := sched.Spawn("yield-a", yielder, 100)
 	b := sched.Spawn("yield-b", yielder, 100)
@@ -121,6 +136,7 @@ func spawnYielders(t *ktest.T, shared bool, n uintptr) (a, b *sched.Task) {
 }
 
 func testSameMMNoCR3(t *ktest.T) {
+	defer unpin(onOneCPU())
 	s0 := sched.CR3Skips
 	a, b := spawnYielders(t, true, 100)
 	if a == nil {
@@ -135,6 +151,7 @@ func testSameMMNoCR3(t *ktest.T) {
 }
 
 func testDifferentMMWritesCR3(t *ktest.T) {
+	defer unpin(onOneCPU())
 	a, b := spawnYielders(t, false, 100)
 	if a == nil {
 		return
@@ -151,6 +168,7 @@ func testDifferentMMWritesCR3(t *ktest.T) {
 // lazily on its mm; the mm must survive (mm_count) until the last
 // borrower switches to a task with another mm.
 func testLazyMMOutlivesOwner(t *ktest.T) {
+	defer unpin(onOneCPU())
 	m := user.NewMM()
 	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldCode[:]), "cannot build mm") {
 		return

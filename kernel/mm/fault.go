@@ -27,6 +27,7 @@ type Task struct {
 	Name     string
 	MM       *MM // the task's own mm (nil for a kernel thread)
 	ActiveMM *MM // the mm the scheduler believes is loaded
+	CPU      int // the CPU it faulted on
 }
 
 var (

@@ -1,6 +1,10 @@
 package mm
 
-import "tlbrace/kernel/preempt"
+import (
+	"sync/atomic"
+
+	"tlbrace/kernel/preempt"
+)
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
 // needs. Its top-level table (Root, Linux's pgd) has the kernel slots
@@ -65,7 +69,9 @@ func NewMM() *MM {
 		unlockFrames(flags)
 		return nil
 	}
-	m.used = true
+	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true}
+	nextID++
+	MMsCreated++
 	unlockFrames(flags)
 	src, dst := tableAt(KernelRoot), tableAt(root)
 	for i := range dst {
@@ -75,9 +81,6 @@ func NewMM() *MM {
 			dst[i] = 0
 		}
 	}
-	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true}
-	nextID++
-	MMsCreated++
 	return m
 }
 
@@ -95,13 +98,12 @@ func (m *MM) IDOrNone() int {
 
 // Grab takes a structural reference (mmgrab / atomic_inc(&mm->mm_count)):
 // what a lazy-TLB kernel thread does when it borrows this mm.
-func (m *MM) Grab() { m.Count++ }
+func (m *MM) Grab() { atomic.AddInt32(&m.Count, 1) }
 
 // Drop releases a structural reference (mmdrop). The last one frees the
 // top-level table and the struct.
 func (m *MM) Drop() {
-	m.Count--
-	if m.Count > 0 {
+	if atomic.AddInt32(&m.Count, -1) > 0 {
 		return
 	}
 	// The check and the repair must not be split by a switch: preempted
@@ -135,8 +137,7 @@ func (m *MM) Drop() {
 // Put releases a user reference (mmput): the last one tears the user
 // mappings down (exit_mmap) and drops the users' shared structural reference.
 func (m *MM) Put() {
-	m.Users--
-	if m.Users > 0 {
+	if atomic.AddInt32(&m.Users, -1) > 0 {
 		return
 	}
 	m.unmapUser()

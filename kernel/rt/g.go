@@ -22,6 +22,13 @@ type G struct {
 	// tlsSelf holds this g's own address: on 386 the TLS slot points just
 	// past it, and compiled code reads g from the word before (percpu.go).
 	tlsSelf uintptr
+
+	// Thread is the kernel's per-thread state of the task this g belongs
+	// to (Linux's thread_info): its kernel/preempt State. Found through g,
+	// it is the running task's wherever the task runs — a task may move
+	// to another CPU between any two instructions (nil: an interrupt or
+	// boot g; kernel/preempt then uses the CPU's own).
+	Thread unsafe.Pointer
 }
 
 // StackGuardGap is how far above a stack's low end stackguard0 sits. An

@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"tlbrace/asm"
@@ -32,18 +33,30 @@ func SpawnUser(name string, m *mm.MM, ip, sp, a1, a2 uintptr) *Task {
 
 // spawn is both: a kernel thread has fn and no mm, a user task an mm and
 // where ring 3 starts. The new task is queued; it starts in taskEntry.
+// It inherits its parent's CPU set (Allowed) and goes to the least
+// loaded CPU it may run on.
 func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr) *Task {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
+	rqLock.Acquire()
+	defer rqLock.Release()
 	t := allocTask(name)
 	if t == nil {
 		return nil
 	}
 	t.MM, t.user, t.fn, t.arg = m, u, fn, arg
 	t.user.a0 = uintptr(t.ID)
+	c := this()
+	if started {
+		t.Allowed = c.curr.Allowed
+	}
 	prepareStack(t)
 	t.State = Runnable
-	rq.Push(t.ID)
+	t.CPU = place(t, false)
+	enqueue(t.CPU, t)
+	if o := &cpus[t.CPU]; o != c && o.curr == o.idle {
+		kick(t.CPU)
+	}
 	TasksSpawned++
 	return t
 }
@@ -63,10 +76,11 @@ func prepareStack(t *Task) {
 	t.SP = sp
 }
 
-// taskEntry is where every new task starts, with interrupts off.
+// taskEntry is where every new task starts, with interrupts off and
+// rqLock held by the switch that started it.
 func taskEntry() {
 	finishTaskSwitch()
-	t := current
+	t := this().curr
 	if t.MM != nil {
 		enterUser(t) // never returns
 	}
@@ -82,13 +96,12 @@ func markDead(t *Task, code int) {
 	t.ExitCode = code
 	exitMM(t)
 	t.State = Dead
-	prevDead = t
 }
 
 // Exit ends the current task: exit_mm() then a final schedule().
 func Exit(code int) {
 	asm.Cli()
-	markDead(current, code)
+	markDead(this().curr, code)
 	schedule()
 	Bug("a dead task was scheduled")
 	rt.Halt()
@@ -97,19 +110,20 @@ func Exit(code int) {
 // ExitFromTrap ends the current task from a trap handler (the exit system
 // call): like Exit, but the switch happens on the way out of the trap.
 func ExitFromTrap(code int) {
-	markDead(current, code)
-	current.Preempt.NeedResched = true
+	t := this().curr
+	markDead(t, code)
+	t.Preempt.NeedResched = true
 }
 
 // killCurrent ends the current user task from a trap handler after a
 // fault (mm.Kill): the scheduler switches away on the trap's way out
 // (preemptIRQ), never returning to it.
 func killCurrent(why string) {
-	t := current
-	console.Printf("KILLED: task %d (%s): %s\n", t.ID, t.Name(), why)
+	t := this().curr
+	console.Printf("KILLED: task %d (%s) on CPU %d: %s\n", t.ID, t.Name(), t.CPU, why)
 	ExitFromTrap(-1)
-	TasksKilled++
-	FaultKills++
+	atomic.AddUint64(&TasksKilled, 1)
+	atomic.AddUint64(&FaultKills, 1)
 }
 
 // exitMM is exit_mm(): the task keeps running on its mm lazily (active_mm
@@ -125,25 +139,42 @@ func exitMM(t *Task) {
 	m.Put()
 }
 
-// Kill ends another task (not the running one) from task context: it is
-// taken off the run queue, gives up its mm and its borrowed active_mm, and
-// its slot is freed at once — it is not running, so nothing needs its
-// stack. Used by the workloads to tear their tasks down.
+// Kill ends another task (not the caller) from task context. One that is
+// not running is taken off its run queue, gives up its mm and its
+// borrowed active_mm, and its slot is freed at once — nothing needs its
+// stack. One running on another CPU is asked to die: it does at its next
+// schedule (which a reschedule IPI brings soon); WaitGone waits for it.
+// Used by the workloads to tear their tasks down.
 func Kill(t *Task) {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
-	if t == nil || t == current || t.State == Free || t.State == Dead {
+	rqLock.Acquire()
+	if t == nil || t == this().curr || t.State == Free || t.State == Dead || t.killReq {
+		rqLock.Release()
 		return
 	}
-	rq.Remove(t.ID)
+	if t.onCPU {
+		t.killReq = true
+		kick(t.CPU)
+		rqLock.Release()
+		atomic.AddUint64(&TasksKilled, 1)
+		return
+	}
+	if t.State == Runnable {
+		dequeue(t)
+	}
+	t.State = Dead // off every queue and no CPU's: ours to tear down
+	rqLock.Release()
 	exitMM(t)
 	if m := t.ActiveMM; m != nil {
 		t.ActiveMM = nil
 		m.Drop()
 	}
+	rqLock.Acquire()
 	t.State = Free
-	TasksKilled++
-	TasksReaped++
+	rqLock.Release()
+	atomic.AddUint64(&TasksKilled, 1)
+	atomic.AddUint64(&TasksReaped, 1)
 }
 
 // WaitGone sleeps until every one of tasks (nil ones ignored) has died

@@ -1,9 +1,10 @@
 package sched
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/mm"
-	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trace"
 )
@@ -21,11 +22,6 @@ var (
 	CR3Writes, CR3Skips uint64
 	// LazyBorrows counts enterLazyTLB: a kernel thread borrowed an mm.
 	LazyBorrows uint64
-	// prevMM is the runqueue's rq->prev_mm: the active_mm a kernel thread
-	// gave up, dropped after the switch (finish_task_switch).
-	prevMM *mm.MM
-	// prevDead is a task that died running, reaped after the switch.
-	prevDead *Task
 	// CheckCR3 enables the CONFIG_DEBUG_VM-style check at every switch
 	// that CR3 holds what the scheduler believes (checkcr3=on).
 	CheckCR3 bool
@@ -33,8 +29,9 @@ var (
 	OnCR3Mismatch func(prev, next *Task, cr3 uintptr)
 )
 
-// contextSwitch switches from prev to next. Interrupts are off.
-func contextSwitch(prev, next *Task) {
+// contextSwitch switches CPU c from prev to next. Interrupts are off and
+// rqLock is held; the task switched to releases it (finishTaskSwitch).
+func contextSwitch(c *cpuState, prev, next *Task) {
 	oldmm := prev.ActiveMM
 
 	if next.MM == nil {
@@ -60,7 +57,7 @@ func contextSwitch(prev, next *Task) {
 		// Step 3: a kernel thread gives up what it borrowed; the run
 		// queue drops the reference once we are off prev's stack (step 6).
 		prev.ActiveMM = nil
-		prevMM = oldmm
+		c.prevMM = oldmm
 	}
 
 	if trace.Enabled {
@@ -68,7 +65,8 @@ func contextSwitch(prev, next *Task) {
 		if next.inWindow {
 			// next was preempted between its CR3 read and write; the IRET
 			// that resumes it executes the write with the value it read
-			// back then, whatever active_mm it borrows now (README step 4).
+			// back then, whatever active_mm it borrows now — on whatever
+			// CPU it resumes (README step 4).
 			trace.Add(trace.ResumeWindow, next.ID, 0, next.ActiveMM.IDOrNone(), next.windowValue, 0)
 		}
 	}
@@ -85,13 +83,23 @@ func contextSwitch(prev, next *Task) {
 
 	// Step 5: switch stacks and registers (switch_to). Returns in next.
 	prev.Switches++
+	c.Switches++
+	if next == c.idle {
+		c.Idle++
+	}
+	if next.CPU != c.id {
+		next.Migrations++
+		atomic.AddUint64(&Migrations, 1)
+		next.CPU = c.id
+	}
 	rt.SetKernelStack(next.G.StackHi)
-	current = next
-	preempt.SetCurrent(&next.Preempt)
-	next.State = Running
+	c.prev, c.curr = prev, next
+	next.State, next.onCPU = Running, true
 	asm.Switch(&prev.SP, next.SP, rt.TLSWord(&next.G))
 
-	// Step 6: now on next's stack, in next (or in taskEntry for a new task).
+	// Step 6: now on next's stack, in next (or in taskEntry for a new
+	// task) — and maybe on another CPU than the one that switched away
+	// from it: c is stale, finishTaskSwitch looks again.
 	finishTaskSwitch()
 }
 
@@ -129,19 +137,29 @@ func enterLazyTLB(m *mm.MM, t *Task) {
 }
 
 // finishTaskSwitch is finish_task_switch(), in the task we switched to,
-// on its own stack: drop the mm a kernel thread gave up (step 3), reap a
-// task that died running (lifecycle.go).
+// on its own stack, with rqLock held: the task switched away from is off
+// this CPU now (another may pick it once the lock is free); drop the mm a
+// kernel thread gave up (step 3), reap a task that died running
+// (lifecycle.go), release the lock.
 func finishTaskSwitch() {
-	tickDone() // overhead.go: the tick, if one is open, ends here
-	measureSwitch()
-	if m := prevMM; m != nil {
-		prevMM = nil
-		m.Drop()
+	c := this()
+	tickDone(c) // overhead.go: the tick, if one is open, ends here
+	measureSwitch(c)
+	if p := c.prev; p != nil {
+		p.onCPU = false
+		c.prev = nil
 	}
-	if d := prevDead; d != nil {
-		prevDead = nil
+	m := c.prevMM
+	c.prevMM = nil
+	if d := c.prevDead; d != nil {
+		c.prevDead = nil
+		d.onCPU = false
 		d.State = Free
-		TasksReaped++
+		atomic.AddUint64(&TasksReaped, 1)
+	}
+	rqLock.Release()
+	if m != nil {
+		m.Drop()
 	}
 }
 
@@ -152,7 +170,7 @@ func finishTaskSwitch() {
 //audit:irqs-off leave_mm: the CR3 load sits between SaveFlagsCli and RestoreFlags
 func LeaveMM() {
 	flags := asm.SaveFlagsCli()
-	t := current
+	t := this().curr
 	if t.MM == nil && t.ActiveMM != &mm.InitMM {
 		old := t.ActiveMM
 		mm.InitMM.Grab()

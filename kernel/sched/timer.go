@@ -1,6 +1,8 @@
 package sched
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/apic"
 	"tlbrace/kernel/rt"
@@ -20,21 +22,23 @@ import (
 // at its IRET, forever.)
 
 var (
-	// Ticks counts timer interrupts since StartTimer.
+	// Ticks counts the boot CPU's timer interrupts since StartTimer: the
+	// kernel's clock (Linux's jiffies), by which tasks sleep and
+	// workloads measure. Every CPU ticks; cpuState.Ticks counts each.
 	Ticks uint64
-	// WindowHits counts timer interrupts that landed inside a flush
-	// window (the interrupted instruction is the CR3 write).
+	// WindowHits counts timer interrupts, on any CPU, that landed inside
+	// a flush window (the interrupted instruction is the CR3 write).
 	WindowHits uint64
 	// LAPICHz is the calibrated APIC timer rate; MeanCount the mean reload.
 	LAPICHz   uint64
 	MeanCount uint32
 
-	jitter Rand
+	// timerSeed seeds each CPU's jitter (stream 1 on the boot CPU, as
+	// before there were others).
+	timerSeed uint64
 
-	// tickTSC is the TSC at the start of the current tick (switch cost).
-	tickTSC uint64
-
-	// OnTick runs at every tick after the bookkeeping (stress watchdog).
+	// OnTick runs at every tick of the boot CPU after the bookkeeping
+	// (stress watchdog).
 	OnTick func(f *trap.Frame)
 )
 
@@ -52,7 +56,9 @@ var (
 // and arms the first tick. Without a local APIC it falls back to the PIT.
 func StartTimer(hz, seed uint64) {
 	picDisable()
-	jitter = NewRand(seed, 1)
+	timerSeed = seed
+	c := this()
+	c.jitter = NewRand(seed, 1)
 	trap.Register(trap.VecTimer, tick)
 	if !HasLAPIC() {
 		UsingPIT = true
@@ -65,7 +71,7 @@ func StartTimer(hz, seed uint64) {
 			MeanCount = 0xffff * 2 / 3 // mean + 50 % must fit 16 bits
 		}
 		pitEnable()
-		arm()
+		arm(c)
 		return
 	}
 	eoi, armCount = lapicEOIWrite, lapicArm
@@ -81,14 +87,15 @@ func StartTimer(hz, seed uint64) {
 	}
 	MeanCount = uint32(mean)
 	trap.Register(trap.VecSpurious, ignore)
-	arm()
+	trap.Register(trap.VecResched, onResched)
+	arm(c)
 }
 
 // ignore handles spurious APIC interrupts: no EOI, nothing to do (SDM Vol. 3A §11.9).
 func ignore(*trap.Frame, *rt.G) {}
 
-// arm starts the next tick's jittered countdown.
-func arm() { armCount(MeanCount/2 + jitter.Intn(MeanCount)) }
+// arm starts c's next tick's jittered countdown (on CPU c).
+func arm(c *cpuState) { armCount(MeanCount/2 + c.jitter.Intn(MeanCount)) }
 
 // armBackstop starts a long countdown: the tick that follows if no task
 // ever took the CPU back through tickDone (a kernel bug) — the kernel
@@ -110,22 +117,28 @@ const backstopIntervals = 8
 // of the interrupt (preemptIRQ) unless the task is in preemptDisable. The
 // next real tick is armed by tickDone, when a task runs again.
 func tick(f *trap.Frame, g *rt.G) {
-	tickTSC = asm.Rdtsc()
-	tickStart = tickTSC
+	c := this()
+	c.tickTSC = asm.Rdtsc()
+	c.tickStart = c.tickTSC
 	eoi()
 	armBackstop()
-	Ticks++
-	current.Ticks++
+	c.Ticks++
+	c.curr.Ticks++
 	if Windows.InWindow(f.IP) {
-		WindowHits++
+		atomic.AddUint64(&WindowHits, 1)
 	}
-	if Ticks >= nextWake {
-		wakeSleepers()
+	if c.id == 0 {
+		Ticks++
+		if Ticks >= nextWake {
+			rqLock.Acquire()
+			wakeSleepers()
+			rqLock.Release()
+		}
 	}
 	if !NoTickPreempt {
-		current.Preempt.NeedResched = true
+		c.curr.Preempt.NeedResched = true
 	}
-	if OnTick != nil {
+	if c.id == 0 && OnTick != nil {
 		OnTick(f)
 	}
 }
@@ -143,7 +156,7 @@ var nextWake uint64 = noWake
 
 const noWake = ^uint64(0)
 
-// sleepUntil makes t a sleeper until tick at.
+// sleepUntil makes t a sleeper until tick at (rqLock held).
 func sleepUntil(t *Task, at uint64) {
 	t.WakeAt = at
 	t.State = Sleeping
@@ -153,7 +166,7 @@ func sleepUntil(t *Task, at uint64) {
 }
 
 // wakeSleepers makes the sleepers that are due runnable and finds the
-// next wake-up.
+// next wake-up (rqLock held).
 func wakeSleepers() {
 	next := uint64(noWake)
 	for i := range tasks {
@@ -162,8 +175,7 @@ func wakeSleepers() {
 			continue
 		}
 		if t.WakeAt <= Ticks {
-			t.State = Runnable
-			rq.Push(t.ID)
+			wake(t)
 		} else if t.WakeAt < next {
 			next = t.WakeAt
 		}

@@ -5,6 +5,7 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/spin"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
 )
@@ -17,6 +18,7 @@ import (
 func wire() {
 	preempt.Resched = preemptSchedule // preempt_enable's deferred reschedule
 	preempt.OnUnbalanced = unbalanced
+	spin.OnBug = badLock
 	trap.ReturnHook = preemptIRQ // preemption on the way out of every trap
 	trap.Describe = describeG
 	mm.Current = faultTask // the fault handler judges by the current task's mm
@@ -29,21 +31,26 @@ func wire() {
 }
 
 // inLazyContext reports whether the running task is a lazy-TLB kernel thread.
-func inLazyContext() bool { return current.MM == nil }
+func inLazyContext() bool { return Current().MM == nil }
 
-// faultTask describes the current task to the page-fault handler.
+// faultTask describes the current task to the page-fault handler (which
+// runs with interrupts off).
 func faultTask() mm.Task {
-	t := current
-	return mm.Task{ID: t.ID, Name: t.Name(), MM: t.MM, ActiveMM: t.ActiveMM}
+	c := this()
+	t := c.curr
+	return mm.Task{ID: t.ID, Name: t.Name(), MM: t.MM, ActiveMM: t.ActiveMM, CPU: c.id}
 }
+
+// attach ties t's preempt state to its g (kernel/preempt finds it there).
+func attach(t *Task) { preempt.Attach(&t.G, &t.Preempt) }
 
 // describeG tells a fault report which task a g belongs to.
 func describeG(g *rt.G) {
 	for i := range tasks {
 		t := &tasks[i]
 		if t.State != Free && &t.G == g {
-			console.Printf("  task %d (%s) %s, preempt_count %d, mm %d, active_mm %d\n", t.ID, t.Name(), t.State.String(),
-				t.Preempt.Count, t.MM.IDOrNone(), t.ActiveMM.IDOrNone())
+			console.Printf("  task %d (%s) %s on CPU %d, preempt_count %d, mm %d, active_mm %d\n", t.ID, t.Name(), t.State.String(),
+				t.CPU, t.Preempt.Count, t.MM.IDOrNone(), t.ActiveMM.IDOrNone())
 			return
 		}
 	}

@@ -74,6 +74,11 @@ var (
 	notStarted int // listed, but beyond maxcpus= or rt.MaxCPUs
 )
 
+// SendIPI sends vector to CPU cpu (interrupts off: one ICR per CPU).
+//
+//go:nosplit
+func SendIPI(cpu int, vector uint8) { apic.SendIPI(APICID[cpu], vector) }
+
 // Online reports whether CPU cpu runs.
 func Online(cpu int) bool { return cpu >= 0 && cpu < rt.MaxCPUs && online[cpu].Load() }
 

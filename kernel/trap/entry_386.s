@@ -235,6 +235,12 @@ TEXT vec47<>(SB), NOSPLIT, $0-0
 TEXT vecSyscall<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSyscall)
 
+TEXT vecResched<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecResched)
+
+TEXT vecInvalidate<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecInvalidate)
+
 TEXT vecSpurious<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSpurious)
 
@@ -289,5 +295,7 @@ DATA vectorTable<>+180(SB)/4, $vec45<>(SB)
 DATA vectorTable<>+184(SB)/4, $vec46<>(SB)
 DATA vectorTable<>+188(SB)/4, $vec47<>(SB)
 DATA vectorTable<>+(const_VecSyscall*4)(SB)/4, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecResched*4)(SB)/4, $vecResched<>(SB)
+DATA vectorTable<>+(const_VecInvalidate*4)(SB)/4, $vecInvalidate<>(SB)
 DATA vectorTable<>+(const_VecSpurious*4)(SB)/4, $vecSpurious<>(SB)
 GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*4)

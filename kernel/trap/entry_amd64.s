@@ -265,6 +265,12 @@ TEXT vec47<>(SB), NOSPLIT, $0-0
 TEXT vecSyscall<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSyscall)
 
+TEXT vecResched<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecResched)
+
+TEXT vecInvalidate<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecInvalidate)
+
 TEXT vecSpurious<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSpurious)
 
@@ -319,5 +325,7 @@ DATA vectorTable<>+360(SB)/8, $vec45<>(SB)
 DATA vectorTable<>+368(SB)/8, $vec46<>(SB)
 DATA vectorTable<>+376(SB)/8, $vec47<>(SB)
 DATA vectorTable<>+(const_VecSyscall*8)(SB)/8, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecResched*8)(SB)/8, $vecResched<>(SB)
+DATA vectorTable<>+(const_VecInvalidate*8)(SB)/8, $vecInvalidate<>(SB)
 DATA vectorTable<>+(const_VecSpurious*8)(SB)/8, $vecSpurious<>(SB)
 GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*8)
