@@ -28,6 +28,7 @@ func wire() {
 	trace.Clock = TickCount
 	trace.NameOf = taskName
 	trace.OwnerOf = mm.OwnerID
+	trace.CPUs = CPUs
 }
 
 // inLazyContext reports whether the running task is a lazy-TLB kernel thread.

@@ -55,7 +55,7 @@ func watchdog(f *trap.Frame) {
 	if now-lastProgressTick <= cfg.Hang*sched.HZ {
 		return
 	}
-	share := percent(sched.TickCycles-progressCycles, asm.Rdtsc()-progressTSC)
+	share := tickShare(sched.TickCycles-progressCycles, asm.Rdtsc()-progressTSC)
 	if share >= starvedPercent {
 		starved(share)
 		return
@@ -106,23 +106,32 @@ func printStat(second uint64) {
 	if cfg.Quiet && second != 0 {
 		return
 	}
-	var loops uint64
-	for _, n := range flushLoops {
-		loops += n
-	}
+	var head [24]byte
+	n := console.Format(head[:], "t=%ds", second)
 	if second == 0 {
-		console.Print("STAT end ")
-	} else {
-		console.Printf("STAT t=%ds ", second)
+		n = copy(head[:], "end")
 	}
-	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
+	// With several CPUs: how many, and how often a task resumed on
+	// another CPU than it left (one Printf: the line stays whole).
+	var tail [64]byte
+	m := 0
+	if cpus := sched.CPUs(); cpus > 1 {
+		m = console.Format(tail[:], " cpus=%d migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.ReschedIPIs)
+	}
+	console.Printf("STAT %s ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%%\n",
-		sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%%%s\n",
+		head[:n], sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
 		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
 		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
 		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs+WorkerKills,
-		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC))
+		tickShare(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC), tail[:m])
+}
+
+// tickShare is the share of the guest time timer ticks took: the cycles
+// of every CPU's ticks against as many CPUs' worth of elapsed cycles.
+func tickShare(tickCycles, elapsed uint64) uint64 {
+	return percent(tickCycles, elapsed*uint64(sched.CPUs()))
 }
 
 func printSummary() {
@@ -136,15 +145,29 @@ func printSummary() {
 		variant(), sched.WindowHits)
 }
 
-// PrintTasks prints the per-task table.
+// PrintTasks prints the per-task table and, with several CPUs, a line
+// per CPU.
 func PrintTasks() {
-	console.Print("TASKS  id name         state     mm active  switches preempts    ticks syscalls  borrows\n")
+	console.Print("TASKS  id name         state     mm active  switches preempts    ticks syscalls  borrows cpu migrations\n")
 	sched.Tasks(printTask)
+	if sched.CPUs() > 1 {
+		sched.CPUStats(printCPU)
+	}
 }
 
 func printTask(t *sched.Task) {
-	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d\n", t.ID, t.Name(), t.State.String(),
-		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
+	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d %3d %10d\n", t.ID, t.Name(), t.State.String(),
+		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows, t.CPU, t.Migrations)
+}
+
+// printCPU prints one CPU's line: what it runs, its queue, its counters.
+func printCPU(c *sched.CPUStat) {
+	name, id := "-", -1
+	if c.Curr != nil {
+		name, id = c.Curr.Name(), c.Curr.ID
+	}
+	console.Printf("CPU %d  running %s[%d], %d queued; %d ticks, %d switches (%d to idle)\n",
+		c.ID, name, id, c.Queued, c.Ticks, c.Switches, c.Idle)
 }
 
 // churn kills one worker every second and starts a fresh one: address

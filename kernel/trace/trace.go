@@ -5,6 +5,8 @@
 package trace
 
 import (
+	"sync/atomic"
+
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/rt"
 )
@@ -24,10 +26,12 @@ const (
 )
 
 // Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
-// init_mm, -1 = none); CR3 is the value the CPU held right after.
+// init_mm, -1 = none); CR3 is the value the CPU held right after; CPU is
+// the processor it happened on.
 type Entry struct {
 	Tick uint64
 	Kind Kind
+	CPU  int8
 	A, B int16
 	X    int16
 	V    uintptr
@@ -46,9 +50,13 @@ var (
 	// NameOf and OwnerOf let Dump print names (the scheduler and mm install them).
 	NameOf  func(task int) string
 	OwnerOf func(cr3 uintptr) int
+	// CPUs returns how many CPUs run (the scheduler installs it): with
+	// more than one, every event is printed with its CPU.
+	CPUs func() int
 )
 
-// Add records an event when tracing is on.
+// Add records an event when tracing is on, on the CPU it runs on (callers
+// run with interrupts off, but for the detectors' own marks).
 func Add(k Kind, a, b, x int, v, cr3 uintptr) {
 	if !Enabled {
 		return
@@ -57,16 +65,16 @@ func Add(k Kind, a, b, x int, v, cr3 uintptr) {
 	if Clock != nil {
 		tick = Clock()
 	}
-	ring[next%MaxEntries] = Entry{Tick: tick, Kind: k, A: int16(a), B: int16(b), X: int16(x), V: v, CR3: cr3}
-	next++
+	i := atomic.AddUint64(&next, 1) - 1
+	ring[i%MaxEntries] = Entry{Tick: tick, Kind: k, CPU: int8(rt.CPUIndex()), A: int16(a), B: int16(b), X: int16(x), V: v, CR3: cr3}
 }
 
 // Count returns how many events were recorded in all.
-func Count() uint64 { return next }
+func Count() uint64 { return atomic.LoadUint64(&next) }
 
 // Last calls fn for the last n entries, oldest first.
 func Last(n int, fn func(e *Entry)) {
-	end := next // events recorded while we print must not extend the loop
+	end := Count() // events recorded while we print must not extend the loop
 	if uint64(n) > end {
 		n = int(end)
 	}
@@ -91,8 +99,9 @@ func Dump(n int) {
 	Last(n, printEntry)
 	console.Print("TRACE END\n")
 	// The same events for tools (tools/timeline): one line each,
-	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner" (owners are mm
-	// ids: 0 init_mm, -2 no live mm), then the task names.
+	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner [cpu]" (owners
+	// are mm ids: 0 init_mm, -2 no live mm; the CPU only with more than
+	// one), then the task names.
 	Last(n, printRaw)
 	if NameOf != nil {
 		for id := 0; id < rt.MaxStacks; id++ { // one task per kernel stack (sched.MaxTasks)
@@ -114,11 +123,22 @@ func printRaw(e *Entry) {
 			vo = OwnerOf(e.V)
 		}
 	}
-	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d\n", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, vo, co)
+	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, vo, co)
+	if smp() {
+		console.Printf(" %d", e.CPU)
+	}
+	console.Print("\n")
 }
 
+// smp reports whether more than one CPU runs: events then carry their CPU.
+func smp() bool { return CPUs != nil && CPUs() > 1 }
+
 func printEntry(e *Entry) {
-	console.Printf("  [tick %6d] ", e.Tick)
+	if smp() {
+		console.Printf("  [tick %6d cpu %d] ", e.Tick, e.CPU)
+	} else {
+		console.Printf("  [tick %6d] ", e.Tick)
+	}
 	switch e.Kind {
 	case Switch:
 		console.Print("switch   ")

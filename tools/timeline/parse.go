@@ -124,13 +124,22 @@ func Parse(r io.Reader, source string) (*Trace, error) {
 	return t, nil
 }
 
-// parseRaw reads "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner".
+// parseRaw reads "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner [cpu]"
+// (the CPU only from a kernel running on several).
 func parseRaw(line string) (Record, error) {
 	f := strings.Fields(line)
 	if f[0] != "TRACE-RAW" {
 		return Record{}, fmt.Errorf("malformed TRACE-RAW record: want %q, got %q", "TRACE-RAW", f[0])
 	}
 	f = f[1:]
+	cpu := 0
+	if len(f) == len(rawFields)+1 {
+		c, err := strconv.Atoi(f[len(f)-1])
+		if err != nil || c < 0 {
+			return Record{}, fmt.Errorf("malformed TRACE-RAW record: field cpu = %q is not a CPU number", f[len(f)-1])
+		}
+		cpu, f = c, f[:len(f)-1]
+	}
 	if len(f) != len(rawFields) {
 		return Record{}, fmt.Errorf("malformed TRACE-RAW record: %d fields, want %d (%s)", len(f), len(rawFields), strings.Join(rawFields, " "))
 	}
@@ -167,6 +176,7 @@ func parseRaw(line string) (Record, error) {
 	if r.CR3, err = strconv.ParseUint(field(6), 0, 64); err != nil {
 		return r, bad(6, "a number (0x... hex)")
 	}
+	r.CPU = cpu
 	return r, nil
 }
 

@@ -49,6 +49,7 @@ type Record struct {
 	CR3      uint64 // CR3 after the event; 0 = not recorded
 	VOwner   int    // mm id owning V (preempt/resume window)
 	CR3Owner int    // mm id owning CR3
+	CPU      int    // the CPU it happened on (0 when the kernel ran on one)
 }
 
 // HasCR3 reports whether the record says what CR3 holds after it.
