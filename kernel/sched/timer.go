@@ -40,6 +40,9 @@ var (
 	// OnTick runs at every tick of the boot CPU after the bookkeeping
 	// (stress watchdog).
 	OnTick func(f *trap.Frame)
+	// EveryTick runs at every tick of every CPU: per-CPU state that
+	// follows a global setting (kernel/inject's debug registers).
+	EveryTick func()
 )
 
 // UsingPIT reports that the tick comes from the PIT (no local APIC).
@@ -137,6 +140,9 @@ func tick(f *trap.Frame, g *rt.G) {
 	}
 	if !NoTickPreempt {
 		c.curr.Preempt.NeedResched = true
+	}
+	if EveryTick != nil {
+		EveryTick()
 	}
 	if c.id == 0 && OnTick != nil {
 		OnTick(f)
