@@ -114,18 +114,18 @@ func printStat(second uint64) {
 	// With several CPUs: how many, and how often a task resumed on
 	// another CPU than it left (one Printf: the line stays whole).
 	var tail [64]byte
-	m := 0
+	m, now := 0, asm.Rdtsc()
 	if cpus := sched.CPUs(); cpus > 1 {
 		m = console.Format(tail[:], " cpus=%d migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.ReschedIPIs)
 	}
 	console.Printf("STAT %s ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%%%s\n",
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d%s\n",
 		head[:n], sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
 		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
 		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
 		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs+WorkerKills,
-		tickShare(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC), tail[:m])
+		tickShare(sched.TickCycles-statStartCycles, now-statStartTSC), now-statStartTSC, tail[:m])
 }
 
 // tickShare is the share of the guest time timer ticks took: the cycles

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -103,4 +104,29 @@ func buildKernel(root, arch string) (string, error) {
 		}
 	})
 	return b.path, b.err
+}
+
+// StressShift returns the fixed icount shift qemu.sh's stress mode uses
+// (its STRESS_SHIFT line): the one place it is written down. Under it a
+// guest instruction is 2^shift ns of guest time, so guest TSC cycles >>
+// shift are guest instructions.
+func StressShift() (int, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return 0, err
+	}
+	b, err := os.ReadFile(filepath.Join(root, "qemu.sh"))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "STRESS_SHIFT="); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 0 || n > maxShift {
+				return 0, fmt.Errorf("qemu: qemu.sh: STRESS_SHIFT=%q is not a shift 0..%d", v, maxShift)
+			}
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("qemu: qemu.sh has no STRESS_SHIFT= line")
 }

@@ -2,7 +2,9 @@
 package qemu
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -85,4 +87,30 @@ func TestBuildKernelFailureNamesCommand(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "broken build") || !strings.Contains(err.Error(), "ARCH=386") {
 		t.Errorf("err = %v; want the make command and its output", err)
 	}
+}
+
+func TestStressShift(t *testing.T) {
+	n, err := StressShift()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 1 || n > maxShift {
+		t.Fatalf("StressShift() = %d", n)
+	}
+	out, err := exec.Command(filepath.Join(mustRoot(t), "qemu.sh"), "stress", "--dry-run", "-a", "386").Output()
+	if err != nil {
+		t.Fatalf("qemu.sh stress --dry-run: %v", err)
+	}
+	if want := fmt.Sprintf("shift=%d", n); !strings.Contains(string(out), want) {
+		t.Errorf("qemu.sh stress runs %s, StressShift says %s", out, want)
+	}
+}
+
+func mustRoot(t *testing.T) string {
+	t.Helper()
+	r, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

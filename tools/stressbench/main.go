@@ -47,6 +47,7 @@ var modes = []mode{
 type sample struct {
 	detected bool
 	ticks    uint64        // ticks from the workload's start to the detection
+	insns    uint64        // guest instructions from the start to the end (stress mode: guest_tsc >> the fixed shift)
 	wall     time.Duration // start of the workload -> DETECTED line
 	guest    time.Duration // wall time of the whole run after the start
 	stat     map[string]uint64
@@ -72,8 +73,8 @@ func main() {
 	}
 	fmt.Printf("stressbench: %d seeds per row, timeout %v, fixed runs %d guest s, 2 QEMUs at a time; rates per wall second\n\n",
 		*seeds, *timeout, *fixedSecs)
-	fmt.Printf("%-6s %-14s %-6s %9s %20s %26s %9s %9s %9s %9s %9s %10s\n", "arch", "mode", "flush", "detected",
-		"ticks min/med/max", "wall min/median/max", "hits/1k t", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s")
+	fmt.Printf("%-6s %-14s %-6s %9s %34s %26s %9s %9s %9s %9s %9s %10s\n", "arch", "mode", "flush", "detected",
+		"ticks min/med/max (median insns)", "wall min/median/max", "hits/1k t", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s")
 	for _, arch := range strings.Split(*arches, ",") {
 		for _, m := range modes {
 			if !strings.Contains(","+*only+",", ","+m.name+",") {
@@ -108,12 +109,15 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 	}
 	wg.Wait()
 	var walls []time.Duration
-	var ticks []uint64
+	var ticks, insns []uint64
 	var hits, pre, inj, ref, switches, secs, allTicks float64
 	for _, s := range samples {
 		if s.detected {
 			walls = append(walls, s.wall)
 			ticks = append(ticks, s.ticks)
+			if s.insns > 0 {
+				insns = append(insns, s.insns)
+			}
 		}
 		if s.guest > 0 {
 			allTicks += float64(s.stat["ticks"])
@@ -132,6 +136,10 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 		wallCol = ms(walls[0]) + "/" + ms(walls[n/2]) + "/" + ms(walls[n-1])
 		tickCol = fmt.Sprintf("%d/%d/%d", ticks[0], ticks[n/2], ticks[n-1])
 	}
+	sort.Slice(insns, func(i, j int) bool { return insns[i] < insns[j] })
+	if n := len(insns); n > 0 {
+		tickCol += fmt.Sprintf(" (%.1fM insns)", float64(insns[n/2])/1e6)
+	}
 	perKTicks := "-"
 	if allTicks > 0 {
 		perKTicks = strconv.FormatFloat(hits*1000/allTicks, 'f', 1, 64)
@@ -142,7 +150,7 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 		}
 		return strconv.FormatFloat(x/secs, 'f', 0, 64)
 	}
-	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %20s %26s %9s %9s %9s %9s %9s %10s\n", arch, m.name, variant, len(walls), seeds,
+	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %34s %26s %9s %9s %9s %9s %9s %10s\n", arch, m.name, variant, len(walls), seeds,
 		tickCol, wallCol, perKTicks, rate(hits), rate(pre), rate(inj), rate(ref), rate(switches))
 }
 
@@ -176,6 +184,11 @@ func run(arch string, m mode, variant string, seed int, timeout time.Duration, f
 				n, _ := strconv.ParseUint(kv[2], 10, 64)
 				s.stat[kv[1]] = n
 			}
+		}
+	}
+	if m.stress && s.detected {
+		if shift, err := qemu.StressShift(); err == nil {
+			s.insns = s.stat["guest_tsc"] >> shift
 		}
 	}
 	if s.detected == (variant == "fixed") {
