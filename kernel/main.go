@@ -60,6 +60,8 @@ func Main(magic, info uintptr) {
 	cpuTable = smp.Discover(smp.Memory{Size: 1 << 32})
 	// flush='s values are mm's variants, in order (kernel/mm/variant_test.go).
 	mm.Selected = mm.Variant(Opts.Flush)
+	// shootdown='s values are mm's shootdown variants, in order.
+	mm.Shootdown = mm.ShootdownVariant(Opts.Shootdown)
 	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, mm.Selected.About())
 	printBootInfo()
 	initMemory()

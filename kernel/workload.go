@@ -10,6 +10,7 @@ import (
 	"tlbrace/kernel/monitor"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
+	"tlbrace/kernel/shoot"
 	"tlbrace/kernel/stress"
 	"tlbrace/kernel/user"
 	"tlbrace/kernel/user/cpio"
@@ -54,6 +55,12 @@ func runWorkload() {
 			Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 		}, program("bin/worker"))
 		if !ok {
+			rt.Exit(rt.ExitTestFailed)
+		}
+		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadShoot:
+		if !shoot.Run(shoot.Config{Seconds: Opts.Duration, Lockup: int(Opts.Lockup), Hang: Opts.Hang,
+			Trace: int(Opts.Trace), Quiet: Opts.Quiet}, program("bin/shoot")) {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)

@@ -33,6 +33,16 @@ const (
 	WorkloadStress
 	WorkloadMonitor
 	WorkloadExplore
+	WorkloadShoot
+)
+
+// Shootdown is shootdown=: how a TLB shootdown treats lazy CPUs.
+type Shootdown uint8
+
+const (
+	ShootdownFixed    Shootdown = iota // Linux 2.6.10: lazy CPUs leave the mm, switch_mm reloads when they come back
+	ShootdownNoReload                  // no reload on lazy re-entry
+	ShootdownSkipLazy                  // lazy CPUs skipped, left in the mask
 )
 
 // Fault is fault=: a deliberate fault raised at boot, for the fault tests.
@@ -80,6 +90,7 @@ type Options struct {
 	Explore   uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule  string // one decision string to replay, e.g. 0,2,1 (workload=explore)
 	Bench     Bench
+	Shootdown Shootdown
 	MaxCPUs   uint64 // processors to run on, the boot one included
 	SilentCPU uint64 // testing: the Nth listed processor never answers (0: none)
 	Help      bool   // print the options and stop
@@ -123,7 +134,7 @@ var table = [...]option{
 	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
 	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
-	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore"}, "what runs after boot"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadShoot: "shoot"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
 	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
@@ -138,6 +149,7 @@ var table = [...]option{
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
 	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
+	{"shootdown", kindEnum, unsafe.Offsetof(Options{}.Shootdown), uint64(ShootdownFixed), 0, 0, []string{ShootdownFixed: "fixed", ShootdownNoReload: "noreload", ShootdownSkipLazy: "skiplazy"}, "TLB shootdown on SMP: Linux 2.6.10's, or without switch_mm's reload on lazy re-entry, or skipping lazy CPUs"},
 	{"maxcpus", kindUint, unsafe.Offsetof(Options{}.MaxCPUs), MaxCPUs, 1, MaxCPUs, nil, "processors to run on, the boot processor included (qemu.sh --smp N gives N)"},
 	{"silentcpu", kindUint, unsafe.Offsetof(Options{}.SilentCPU), 0, 0, 15, nil, "testing: the Nth processor the firmware lists never answers its start-up IPI (0 = none)"},
 	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},

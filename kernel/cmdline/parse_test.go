@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench= maxcpus= silentcpu= help"
+	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench= shootdown= maxcpus= silentcpu= help"
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -97,7 +97,7 @@ func TestErrors(t *testing.T) {
 		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
 			`cmdline: bad value "rasy" for flush= (valid: fixed, racy); did you mean flush=racy?`},
 		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
-			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore); did you mean workload=stress?`},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, shoot); did you mean workload=stress?`},
 		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
 			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
@@ -162,7 +162,7 @@ func TestErrorValidAndRange(t *testing.T) {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,shoot" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")

@@ -24,6 +24,7 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "lockup", 4},
 	{WorkloadStress, "users", 2},
 	{WorkloadStress, "kthreads", 4},
+	{WorkloadShoot, "lockup", 4},
 }
 
 // workloadOption is the index of workload= in table.

@@ -37,6 +37,7 @@ var tests = [...]ktest.Test{
 	{Name: "smp.migration", Fn: testMigration},
 	{Name: "smp.spinlock_excludes", Fn: testSpinlockExcludes},
 	{Name: "smp.spinlock_misuse_reported", Fn: testSpinlockMisuse},
+	{Name: "smp.shootdown_lazy_leaves", Fn: testShootdownLazyLeaves},
 	{Name: "user.hello", Fn: testHello},
 	{Name: "user.bad_pointers_get_errors", Fn: testBadPointers},
 	{Name: "user.privileged_instruction_killed", Fn: testPrivilegedKilled},

@@ -4,9 +4,11 @@ import (
 	"sync/atomic"
 
 	"tlbrace/kernel/ktest"
+	"tlbrace/kernel/mm"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/smp"
 	kspin "tlbrace/kernel/spin"
+	"tlbrace/kernel/user"
 )
 
 // Kernel tests of the multiprocessor machinery: every CPU online ticks,
@@ -123,4 +125,54 @@ func testSpinlockMisuse(t *ktest.T) {
 	l.Unlock()
 	t.Check(sched.Bugs >= s0+2, "sleeping with a spinlock held not reported")
 	t.Check(!l.Held(), "the lock is still held")
+}
+
+// touchAndSleep is a user program in raw machine code that means the same
+// in 32- and 64-bit mode: touch the private page BX points at, then
+// sleep(100 ms) forever.
+var touchAndSleep = [...]byte{
+	0x89, 0x03, //                   mov %eax, (%ebx)
+	0xb8, 0x05, 0x00, 0x00, 0x00, // mov $5, %eax    (sleep)
+	0xbb, 0x64, 0x00, 0x00, 0x00, // mov $100, %ebx  (ms)
+	0xcd, 0x80, //                   int $0x80
+	0xeb, 0xf2, //                   jmp -14 (to the mov $5)
+}
+
+// testShootdownLazyLeaves: a user task on CPU 1 touches a page and sleeps,
+// so CPU 1 runs its idle task lazily on the task's mm. A flush of that mm
+// from CPU 0 sends CPU 1 the invalidate IPI; lazy, CPU 1 leaves the mm
+// (out of its mask). When the task wakes, switch_mm(mm, same) finds CPU 1
+// out of the mask and reloads CR3 — Linux 2.6.10's lazy re-entry.
+func testShootdownLazyLeaves(t *ktest.T) {
+	if !needCPUs(t, 2) {
+		return
+	}
+	me := sched.Current()
+	sched.SetAffinity(me, 1<<0)
+	defer sched.SetAffinity(me, 0)
+	m := user.NewMM()
+	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, touchAndSleep[:]), "cannot build mm") {
+		return
+	}
+	u := sched.SpawnUserOn("lazy-probe", m, mm.UserBase, user.StackTop, user.PrivateBase(m), user.SharedVA, 1<<1)
+	for i := 0; i < 500 && (m.Pages == 0 || u.State != sched.Sleeping); i++ {
+		sched.Sleep(1)
+	}
+	if !t.Check(m.Pages > 0 && u.State == sched.Sleeping && m.CPUMask()&2 != 0,
+		"the task did not touch its page and sleep on CPU 1 (pages %d, state %s, mask %#x)", m.Pages, u.State.String(), m.CPUMask()) {
+		sched.Kill(u)
+		return
+	}
+	sent, acked, leaves, reloads := mm.IPIsSent, mm.IPIsAcked, mm.LazyLeaves, mm.LazyReloads
+	mm.FlushTLBMM(m)
+	t.Check(mm.IPIsSent > sent && mm.IPIsAcked > acked, "no IPI sent or acknowledged (%d, %d)", mm.IPIsSent-sent, mm.IPIsAcked-acked)
+	t.Check(mm.LazyLeaves > leaves, "lazy CPU 1 did not leave the mm")
+	t.Check(m.CPUMask()&2 == 0, "CPU 1 is still in the mm's mask %#x", m.CPUMask())
+	for i := 0; i < 500 && mm.LazyReloads == reloads; i++ {
+		sched.Sleep(1)
+	}
+	t.Check(mm.LazyReloads > reloads, "the task came back to CPU 1 without a CR3 reload")
+	t.Check(m.CPUMask()&2 != 0, "CPU 1 did not rejoin the mm's mask")
+	sched.Kill(u)
+	waitGone(t, u)
 }

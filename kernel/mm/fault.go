@@ -1,6 +1,8 @@
 package mm
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/rt"
@@ -130,12 +132,26 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 		faulting = Current()
 		t = &faulting
 	}
+	// Other CPUs may run tasks of the same mm: its page tables and VMAs
+	// are read and changed under its page_table_lock.
+	var lock *MM
+	if t != nil && t.MM != nil && f.ErrorCode&4 != 0 {
+		lock = t.MM
+	}
+	var flags uintptr
+	if lock != nil {
+		flags = lockPT(lock)
+	}
 	c := Classify(f.ErrorCode, t)
+	mapped := c.Kind == Demand && t.MM.MapZeroed(c.VA, c.VMA)
+	if lock != nil {
+		unlockPT(lock, flags)
+	}
 	switch c.Kind {
 	case Oops:
 		trap.Oops(f, g, c.Why)
 	case Segv:
-		Segfaults++
+		atomic.AddUint64(&Segfaults, 1)
 		reportSegfault(t, f.IP, &c)
 		if OnSegfault != nil {
 			OnSegfault(t, c.VA, c.Write)
@@ -146,18 +162,18 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 		// CPU will fault again as long as CR3 stays wrong.
 		spurious(t, c.VA, c.Write)
 	case Demand:
-		if !t.MM.MapZeroed(c.VA, c.VMA) {
+		if !mapped {
 			console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, c.VA)
 			Kill("out of memory")
 			return
 		}
-		DemandFaults++
+		atomic.AddUint64(&DemandFaults, 1)
 	}
 }
 
 // spurious handles a fault on a present, permitted page.
 func spurious(t *Task, va uintptr, write bool) {
-	SpuriousFaults++
+	atomic.AddUint64(&SpuriousFaults, 1)
 	page := va &^ (PageSize - 1)
 	r := &runs[t.ID%len(runs)]
 	if r.page != page || r.loads != CR3Loads || r.n == 0 {
@@ -169,7 +185,7 @@ func spurious(t *Task, va uintptr, write bool) {
 	}
 	r.n++
 	if r.n == 1 {
-		SpuriousEpisodes++
+		atomic.AddUint64(&SpuriousEpisodes, 1)
 	}
 	if r.n == 1 && !QuietSpurious {
 		ReportWrongCR3(t, va, write)

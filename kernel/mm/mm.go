@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"tlbrace/kernel/preempt"
+	"tlbrace/kernel/spin"
 )
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
@@ -28,6 +29,14 @@ type MM struct {
 	VMAs  VMAList
 	Pages int // user pages mapped (demand-paged frames)
 	used  bool
+
+	// cpuMask is cpu_vm_mask: the CPUs that may hold this mm's
+	// translations (tlbstate.go), which a shootdown must reach.
+	cpuMask atomic.Uint32
+	// PTLock is page_table_lock: it guards the page tables and the VMAs
+	// against the other CPUs running tasks of the same mm (demand faults,
+	// mmap, munmap).
+	PTLock spin.Lock
 }
 
 // MaxMMs bounds the address spaces alive at once.
@@ -69,7 +78,7 @@ func NewMM() *MM {
 		unlockFrames(flags)
 		return nil
 	}
-	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true}
+	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true, PTLock: spin.Lock{Name: "page_table_lock"}}
 	nextID++
 	MMsCreated++
 	unlockFrames(flags)
@@ -99,6 +108,10 @@ func (m *MM) IDOrNone() int {
 // Grab takes a structural reference (mmgrab / atomic_inc(&mm->mm_count)):
 // what a lazy-TLB kernel thread does when it borrows this mm.
 func (m *MM) Grab() { atomic.AddInt32(&m.Count, 1) }
+
+// GrabUser takes a user reference (mmget): another task owns this mm too
+// (a thread made by clone).
+func (m *MM) GrabUser() { atomic.AddInt32(&m.Users, 1) }
 
 // Drop releases a structural reference (mmdrop). The last one frees the
 // top-level table and the struct.

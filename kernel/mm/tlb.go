@@ -1,6 +1,8 @@
 package mm
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/preempt"
 )
@@ -74,7 +76,7 @@ var (
 // (kernel/sched/switch.go) and leave_mm. The only CR3 loads of the race
 // are here: this one, and the write-back of the flushes below.
 func LoadCR3(m *MM) {
-	CR3Loads++
+	atomic.AddUint64(&CR3Loads, 1)
 	asm.WriteCR3(m.Root)
 }
 
@@ -141,13 +143,13 @@ func flushTLBGlobalRacy() {
 
 func noteUnguarded() {
 	if preempt.Preemptible() && LazyContext != nil && LazyContext() {
-		UnguardedLazyFlushes++
+		atomic.AddUint64(&UnguardedLazyFlushes, 1)
 	}
 }
 
 // Flush flushes the non-global TLB entries with the selected variant.
 func Flush() {
-	Flushes++
+	atomic.AddUint64(&Flushes, 1)
 	switch Selected {
 	case Racy:
 		flushTLBRacy()
@@ -158,7 +160,7 @@ func Flush() {
 
 // FlushGlobal flushes every TLB entry, global ones too, with the selected variant.
 func FlushGlobal() {
-	GlobalFlushes++
+	atomic.AddUint64(&GlobalFlushes, 1)
 	switch Selected {
 	case Racy:
 		flushTLBGlobalRacy()

@@ -110,6 +110,7 @@ func PrepareCPU(cpu int) (g *rt.G, stackTop uintptr) {
 	mm.InitMM.Grab()
 	c := &cpus[cpu]
 	c.id, c.idle, c.curr = cpu, t, t
+	mm.InitTLBState(cpu)
 	return &t.G, t.G.StackHi
 }
 

@@ -21,21 +21,30 @@ var TasksSpawned, TasksReaped, TasksKilled, FaultKills uint64
 // Spawn creates a kernel thread running fn(arg); it has no mm and will
 // borrow whatever address space was active when it first runs.
 func Spawn(name string, fn func(arg uintptr), arg uintptr) *Task {
-	return spawn(name, nil, userEntry{}, fn, arg)
+	return spawn(name, nil, userEntry{}, fn, arg, inherit)
 }
 
 // SpawnUser creates a user task on address space m (taking over the
 // caller's mm_users reference), starting at ip with stack sp; its task id
 // arrives in AX, a1 and a2 in BX and CX.
 func SpawnUser(name string, m *mm.MM, ip, sp, a1, a2 uintptr) *Task {
-	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0)
+	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0, inherit)
 }
+
+// SpawnUserOn is SpawnUser for a task that may run only on the CPUs in
+// allowed (bit i: CPU i; 0: any) from its first instruction on.
+func SpawnUserOn(name string, m *mm.MM, ip, sp, a1, a2 uintptr, allowed uint32) *Task {
+	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0, allowed)
+}
+
+// inherit as spawn's allowed: the parent's CPU set.
+const inherit = ^uint32(0)
 
 // spawn is both: a kernel thread has fn and no mm, a user task an mm and
 // where ring 3 starts. The new task is queued; it starts in taskEntry.
 // It inherits its parent's CPU set (Allowed) and goes to the least
 // loaded CPU it may run on.
-func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr) *Task {
+func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr, allowed uint32) *Task {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
 	rqLock.Acquire()
@@ -47,7 +56,10 @@ func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr
 	t.MM, t.user, t.fn, t.arg = m, u, fn, arg
 	t.user.a0 = uintptr(t.ID)
 	c := this()
-	if started {
+	switch {
+	case allowed != inherit:
+		t.Allowed = allowed
+	case started:
 		t.Allowed = c.curr.Allowed
 	}
 	prepareStack(t)

@@ -20,6 +20,10 @@ var (
 	// PreemptionsInWindow counts preemptions of a task interrupted between
 	// the CR3 read and the CR3 write of a flush: the race itself.
 	PreemptionsInWindow uint64
+	// WindowMigrations counts the SMP edition: a task preempted in the
+	// window on one CPU resumed on another, where it writes back the CR3
+	// value it read on the first.
+	WindowMigrations uint64
 	// Windows are the flush windows (asm.Windows), read once.
 	Windows asm.FlushWindows
 )
@@ -57,6 +61,7 @@ func preemptOnReturn(f *trap.Frame) {
 			// README step 2: preempted inside the flush window.
 			atomic.AddUint64(&PreemptionsInWindow, 1)
 			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
+			t.windowCPU = c.id
 			if trace.Enabled {
 				trace.Add(trace.PreemptWindow, t.ID, 0, t.ActiveMM.IDOrNone(), f.AX, 0)
 			}

@@ -63,6 +63,7 @@ func Init(p Policy, seed uint64) {
 	c.curr = main
 	rt.SetG(&main.G)
 	attach(main)
+	mm.InitTLBState(0)
 
 	startIdle(c)
 	wire()

@@ -42,14 +42,14 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 		// and 5: kflush borrows; whatever CR3 holds, it keeps.)
 		next.ActiveMM = oldmm
 		oldmm.Grab()
-		enterLazyTLB(oldmm, next)
+		enterLazyTLB(c, oldmm, next)
 	} else {
 		// Step 2: a user task gets its own mm. switchMM writes CR3 only
 		// if oldmm differs from next.mm (README step 3). If a lazy thread
 		// wrote a stale CR3 while borrowing next.mm, they are equal, CR3
 		// is not reloaded, and next runs on the wrong page tables
 		// (README step 6).
-		switchMM(oldmm, next.MM, next)
+		switchMM(c, oldmm, next.MM, next)
 		next.ActiveMM = next.MM
 	}
 
@@ -60,14 +60,20 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 		c.prevMM = oldmm
 	}
 
+	if next.inWindow && next.windowCPU != c.id {
+		// The SMP edition: preempted in the window on another CPU, next
+		// writes that CPU's old CR3 value here.
+		atomic.AddUint64(&WindowMigrations, 1)
+	}
 	if trace.Enabled {
 		trace.Add(trace.Switch, prev.ID, next.ID, next.ActiveMM.IDOrNone(), 0, asm.ReadCR3())
 		if next.inWindow {
 			// next was preempted between its CR3 read and write; the IRET
 			// that resumes it executes the write with the value it read
 			// back then, whatever active_mm it borrows now — on whatever
-			// CPU it resumes (README step 4).
-			trace.Add(trace.ResumeWindow, next.ID, 0, next.ActiveMM.IDOrNone(), next.windowValue, 0)
+			// CPU it resumes (README step 4). B is the CPU it was
+			// preempted on.
+			trace.Add(trace.ResumeWindow, next.ID, next.windowCPU, next.ActiveMM.IDOrNone(), next.windowValue, 0)
 		}
 	}
 	next.inWindow = false
@@ -76,7 +82,11 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 	// scheduler believes? Linux 2.6.10 has none; this is how modern
 	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
 	if CheckCR3 && next.ActiveMM != nil {
-		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root && OnCR3Mismatch != nil {
+		cr3 := asm.ReadCR3()
+		// A kernel thread on a CPU that left its borrowed mm (mm.LeaveMM)
+		// runs on the kernel's table by design.
+		left := next.MM == nil && cr3 == mm.KernelRoot && next.ActiveMM.CPUMask()&(1<<c.id) == 0
+		if cr3 != next.ActiveMM.Root && !left && OnCR3Mismatch != nil {
 			OnCR3Mismatch(prev, next, cr3)
 		}
 	}
@@ -103,32 +113,79 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 	finishTaskSwitch()
 }
 
-// switchMM is switch_mm(prev, next, tsk): load CR3 only when the address
-// space changes. Switching page tables with interrupts on would let an
-// interrupt see a half-switched task: a kernel bug.
+// switchMM is switch_mm(prev, next, tsk) on CPU c, Linux 2.6.10's i386
+// version with its two branches. The order of the steps is what makes a
+// concurrent shootdown either reach this CPU or be unnecessary
+// (arch/i386/kernel/smp.c explains it at length):
+//
+//	prev != next: leave prev's cpu_vm_mask (flush IPIs for prev stop;
+//	  one in flight finds active_mm changed and is ignored), state OK,
+//	  active_mm = next, join next's mask (IPIs for next start), load CR3.
+//	prev == next: the CPU ran next lazily (a kernel thread borrowed it).
+//	  State OK again; and if this CPU is no longer in next's mask, a
+//	  shootdown made it leave next while lazy (LeaveMM: CR3 on the
+//	  kernel's table, flushes for next no longer delivered): it must
+//	  reload CR3, or it runs next's task on the kernel's table — or, had
+//	  the leaving been skipped, on stale translations. Otherwise the
+//	  scheduler trusts that CR3 already holds next's table — which a lazy
+//	  thread's stale write-back can have broken (README step 6).
+//
+// Switching page tables with interrupts on would let an interrupt see a
+// half-switched task: a kernel bug.
 //
 //audit:irqs-off switch_mm: called only by contextSwitch inside schedule()'s SaveFlagsCli section; the FlagIF check above enforces it at run time
-func switchMM(prev, next *mm.MM, t *Task) {
+func switchMM(c *cpuState, prev, next *mm.MM, t *Task) {
 	if asm.Flags()&asm.FlagIF != 0 {
 		Bug("switch_mm with interrupts enabled")
 	}
-	if prev == next {
-		CR3Skips++ // the scheduler trusts that CR3 already holds next's table
+	s := &mm.CPUTLB[c.id]
+	if prev != next {
+		prev.MaskClear(c.id)
+		s.State, s.ActiveMM = mm.TLBOK, next
+		next.MaskSet(c.id)
+		CR3Writes++
+		mm.LoadCR3(next)
 		if trace.Enabled {
-			trace.Add(trace.CR3Skip, t.ID, 0, next.ID, 0, asm.ReadCR3())
+			trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
 		}
 		return
 	}
-	CR3Writes++
-	mm.LoadCR3(next)
+	s.State = mm.TLBOK
+	if s.ActiveMM != next {
+		Bugf("switch_mm(mm %d, same): this CPU's cpu_tlbstate says mm %d", next.ID, s.ActiveMM.IDOrNone())
+	}
+	if !next.MaskTestAndSet(c.id) {
+		// Lazy re-entry: a shootdown made this CPU leave next while a
+		// kernel thread borrowed it.
+		if mm.Shootdown == mm.ShootdownNoReload {
+			atomic.AddUint64(&mm.MissedReloads, 1)
+			if trace.Enabled {
+				trace.Add(trace.NoReload, t.ID, 0, next.ID, 0, asm.ReadCR3())
+			}
+			return
+		}
+		atomic.AddUint64(&mm.LazyReloads, 1)
+		CR3Writes++
+		mm.LoadCR3(next)
+		if trace.Enabled {
+			trace.Add(trace.Reload, t.ID, 0, next.ID, 0, next.Root)
+		}
+		return
+	}
+	CR3Skips++ // the scheduler trusts that CR3 already holds next's table
 	if trace.Enabled {
-		trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
+		trace.Add(trace.CR3Skip, t.ID, 0, next.ID, 0, asm.ReadCR3())
 	}
 }
 
-// enterLazyTLB is enter_lazy_tlb(): on a uniprocessor, nothing to do but
-// remember that this thread runs on a borrowed mm.
-func enterLazyTLB(m *mm.MM, t *Task) {
+// enterLazyTLB is enter_lazy_tlb(): a kernel thread borrows m on CPU c,
+// which becomes lazy (cpu_tlbstate LAZY) — it stays in m's mask and
+// keeps m's CR3, but a shootdown for m will make it leave m instead of
+// flushing.
+func enterLazyTLB(c *cpuState, m *mm.MM, t *Task) {
+	if s := &mm.CPUTLB[c.id]; s.State == mm.TLBOK {
+		s.State = mm.TLBLazy
+	}
 	LazyBorrows++
 	t.Borrows++
 	if trace.Enabled {
@@ -164,17 +221,25 @@ func finishTaskSwitch() {
 }
 
 // LeaveMM makes the running kernel thread let go of whatever address
-// space it borrows and run on init_mm (Linux x86: leave_mm), so that the
+// space it borrows and run on init_mm — its active_mm too, not only this
+// CPU's TLB state as mm.LeaveMM (Linux's leave_mm) does — so that the
 // next step starts from a known CR3.
 //
 //audit:irqs-off leave_mm: the CR3 load sits between SaveFlagsCli and RestoreFlags
 func LeaveMM() {
 	flags := asm.SaveFlagsCli()
-	t := this().curr
+	c := this()
+	t := c.curr
 	if t.MM == nil && t.ActiveMM != &mm.InitMM {
 		old := t.ActiveMM
 		mm.InitMM.Grab()
 		t.ActiveMM = &mm.InitMM
+		if old != nil {
+			old.MaskClear(c.id)
+		}
+		s := &mm.CPUTLB[c.id]
+		s.State, s.ActiveMM = mm.TLBLazy, &mm.InitMM
+		mm.InitMM.MaskSet(c.id)
 		mm.LoadCR3(&mm.InitMM)
 		if old != nil {
 			old.Drop()

@@ -53,6 +53,7 @@ type Task struct {
 	// windowValue (the CR3 value it read) in a saved register.
 	inWindow    bool
 	windowValue uintptr
+	windowCPU   int // the CPU it was preempted on, in the window
 
 	WakeAt   uint64 // tick to wake at, when Sleeping
 	ExitCode int

@@ -19,6 +19,13 @@ func wire() {
 	preempt.Resched = preemptSchedule // preempt_enable's deferred reschedule
 	preempt.OnUnbalanced = unbalanced
 	spin.OnBug = badLock
+	spin.WhileSpinning = mm.Poll // a CPU spinning with interrupts off still takes its shootdowns
+	mm.OnBug = Bug
+	mm.OnLeave = traceLeave
+	mm.OnStuck = stuckShootdown
+	mm.OnShootdown = traceShootdown
+	mm.OnRemoteFlush = traceRemoteFlush
+	trap.Register(trap.VecInvalidate, mm.InvalidateIPI)
 	trap.ReturnHook = preemptIRQ // preemption on the way out of every trap
 	trap.Describe = describeG
 	mm.Current = faultTask // the fault handler judges by the current task's mm
@@ -40,6 +47,32 @@ func faultTask() mm.Task {
 	c := this()
 	t := c.curr
 	return mm.Task{ID: t.ID, Name: t.Name(), MM: t.MM, ActiveMM: t.ActiveMM, CPU: c.id}
+}
+
+// traceLeave records a lazy CPU leaving its borrowed mm (mm.LeaveMM).
+func traceLeave(cpu int, m *mm.MM) {
+	if trace.Enabled {
+		trace.Add(trace.Leave, cpus[cpu].curr.ID, 0, m.ID, 0, mm.KernelRoot)
+	}
+}
+
+// traceShootdown records a shootdown about to be sent from this CPU.
+func traceShootdown(m *mm.MM, va uintptr, mask uint32) {
+	if trace.Enabled {
+		trace.Add(trace.Shootdown, this().curr.ID, 0, m.ID, va, uintptr(mask))
+	}
+}
+
+// traceRemoteFlush records a flush a shootdown made on this CPU.
+func traceRemoteFlush(cpu int, m *mm.MM, va uintptr) {
+	if trace.Enabled {
+		trace.Add(trace.RemoteFlush, cpus[cpu].curr.ID, 0, m.ID, va, 0)
+	}
+}
+
+// stuckShootdown reports CPUs that did not acknowledge a shootdown.
+func stuckShootdown(mask uint32, m *mm.MM) {
+	Bugf("TLB shootdown for mm %d: CPUs %#x did not acknowledge the invalidate IPI in time", m.IDOrNone(), mask)
 }
 
 // attach ties t's preempt state to its g (kernel/preempt finds it there).

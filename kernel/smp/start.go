@@ -103,6 +103,7 @@ func Start(f *Found, max int, kernelRoot uintptr, silent int) {
 			notStarted++
 			continue
 		}
+		APICID[NumCPUs] = uint32(id)
 		if why := startOne(NumCPUs, id, kernelRoot, i == silent); why != "" {
 			failed[numFailed], failedWhy[numFailed] = id, why
 			numFailed++

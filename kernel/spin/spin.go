@@ -37,6 +37,12 @@ type Lock struct {
 	Spins atomic.Uint64
 }
 
+// WhileSpinning, when set, runs on every round of a wait for a lock held
+// elsewhere: kernel/mm services a TLB shootdown addressed to this CPU
+// there, since a CPU spinning with interrupts off cannot take the IPI the
+// lock's holder may be waiting for.
+var WhileSpinning func()
+
 // OnBug reports a misuse of l; the scheduler installs it (spin cannot
 // import the scheduler). Without it misuse is counted only.
 var OnBug func(what string, l *Lock)
@@ -65,6 +71,9 @@ func (l *Lock) Acquire() {
 	for !l.held.CompareAndSwap(0, 1) {
 		l.Spins.Add(1)
 		for l.held.Load() != 0 {
+			if WhileSpinning != nil {
+				WhileSpinning()
+			}
 			asm.Pause()
 		}
 	}

@@ -113,10 +113,10 @@ func printStat(second uint64) {
 	}
 	// With several CPUs: how many, and how often a task resumed on
 	// another CPU than it left (one Printf: the line stays whole).
-	var tail [64]byte
+	var tail [96]byte
 	m, now := 0, asm.Rdtsc()
 	if cpus := sched.CPUs(); cpus > 1 {
-		m = console.Format(tail[:], " cpus=%d migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.ReschedIPIs)
+		m = console.Format(tail[:], " cpus=%d migrations=%d window_migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.WindowMigrations, sched.ReschedIPIs)
 	}
 	console.Printf("STAT %s ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+

@@ -16,6 +16,7 @@
 package stress
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"tlbrace/asm"
@@ -59,6 +60,7 @@ var (
 func Run(c Config, workerImage []byte) bool {
 	cfg, worker = c, workerImage
 	stopped, detected = false, false
+	reporting.Store(false)
 	faultKills0 = sched.FaultKills
 	install()
 	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
@@ -218,7 +220,17 @@ func onStaleRoot(m *mm.MM) {
 	finish()
 }
 
+// reporting is set by the first detection: on several CPUs two may fire
+// at once, and only the first reports (the machine stops after it).
+var reporting atomic.Bool
+
 func detect(kind string) {
+	if !reporting.CompareAndSwap(false, true) {
+		asm.Cli()
+		for {
+			asm.Hlt() // another CPU is reporting its detection and will stop the machine
+		}
+	}
 	now := sched.Ticks
 	if firstDetect == 0 {
 		firstDetect = now

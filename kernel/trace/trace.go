@@ -20,9 +20,15 @@ const (
 	CR3Write                      // switch_mm loaded CR3 with mm X's table
 	CR3Skip                       // switch_mm(X, X): same mm, CR3 assumed right
 	PreemptWindow                 // A preempted between CR3 read and write, holding value V
-	ResumeWindow                  // A resumes in the window: will write V while active_mm is X
+	ResumeWindow                  // A resumes in the window: will write V while active_mm is X (B: the CPU it was preempted on)
 	Fault                         // user task A faulted at V, present in its mm X
 	Detect                        // a detector fired
+	Leave                         // this CPU, lazy on mm X, left it (leave_mm): out of X's mask, CR3 = init_mm
+	Reload                        // switch_mm(X, X) for A on a CPU that had left X: CR3 reloaded
+	NoReload                      // the same without the reload (shootdown=noreload): CR3 kept
+	Shootdown                     // A changed mm X's mappings at V: flushed here, IPIs to the CPUs in mask CR3
+	StaleTLB                      // user task A read through a translation mm X no longer has, at V
+	RemoteFlush                   // a shootdown made this CPU, running A on mm X, flush V
 )
 
 // Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
@@ -113,7 +119,8 @@ func Dump(n int) {
 	console.Print("TRACE-RAW END\n")
 }
 
-var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect"}
+var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
+	"leave", "reload", "noreload", "shootdown", "stale-tlb", "remote-flush"}
 
 func printRaw(e *Entry) {
 	vo, co := -1, -1
@@ -181,6 +188,9 @@ func printEntry(e *Entry) {
 		cr3Name(e.V)
 		console.Print(" while its active_mm is ")
 		mmName(int(e.X))
+		if int(e.B) != int(e.CPU) {
+			console.Printf(" — preempted on CPU %d, it writes that CPU's old CR3 here", e.B)
+		}
 		console.Print("\n")
 	case Fault:
 		console.Print("FAULT    ")
@@ -194,6 +204,51 @@ func printEntry(e *Entry) {
 		console.Print("DETECT   ")
 		task(e.A)
 		console.Print("\n")
+	case Leave:
+		console.Print("LEAVE    lazy on ")
+		mmName(int(e.X))
+		console.Print(", a shootdown made this CPU leave it (leave_mm): out of its cpu_vm_mask, CR3 = ")
+		cr3Name(e.CR3)
+		console.Print("\n")
+	case Reload:
+		console.Print("cr3      switch_mm(")
+		mmName(int(e.X))
+		console.Print(", same) for ")
+		task(e.A)
+		console.Print(": this CPU had left it, reload CR3 = ")
+		cr3Name(e.CR3)
+		console.Print("\n")
+	case NoReload:
+		console.Print("NORELOAD switch_mm(")
+		mmName(int(e.X))
+		console.Print(", same) for ")
+		task(e.A)
+		console.Print(": this CPU had left it, yet no reload: CR3 stays ")
+		cr3Name(e.CR3)
+		console.Print("\n")
+	case Shootdown:
+		console.Print("SHOOT    ")
+		task(e.A)
+		console.Print(" changed ")
+		mmName(int(e.X))
+		console.Printf(" at %#x: flushed here, invalidate IPIs to CPUs %#x\n", e.V, e.CR3)
+	case RemoteFlush:
+		console.Print("FLUSH    a shootdown for ")
+		mmName(int(e.X))
+		console.Print(" flushes this CPU (")
+		task(e.A)
+		console.Print(" owns it)")
+		if e.V == ^uintptr(0) {
+			console.Print(": all\n")
+		} else {
+			console.Printf(": %#x\n", e.V)
+		}
+	case StaleTLB:
+		console.Print("STALE    ")
+		task(e.A)
+		console.Printf(" read %#x through a translation its ", e.V)
+		mmName(int(e.X))
+		console.Print(" no longer has\n")
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 const root = "../.." // the module root, from this package's directory
 
 // wantPrograms is what user/ holds.
-var wantPrograms = []string{"badptr", "hello", "kread", "priv", "worker"}
+var wantPrograms = []string{"badptr", "hello", "kread", "priv", "shoot", "worker"}
 
 // TestArchives builds the initramfs for both architectures and reads it
 // back the way the kernel will: the kernel's cpio reader finds each
