@@ -83,3 +83,71 @@ func TestMaxCPUsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestSMPSeedRace: the seed's race on two CPUs, under debug-register
+// injection in multi-threaded TCG (no -icount). The racy flush is caught
+// with preemptions in the window (and tasks that resume in it on the
+// other CPU are counted); the fixed one refuses every injection.
+func TestSMPSeedRace(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		stressSlots <- struct{}{}
+		defer func() { <-stressSlots }()
+		for seed := 1; seed <= 2; seed++ {
+			r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Args: injectWords("racy", seed), Timeout: 90 * time.Second})
+			d, ok := r.Find("DETECTED:")
+			st, _ := lastStat(r)
+			if !ok || st["window_preemptions"] == 0 || st["cpus"] != 2 {
+				t.Errorf("racy seed %d on 2 CPUs: detection %v, stats %v\n%s", seed, ok, st, tail(r.Text(), 20))
+				continue
+			}
+			t.Logf("%s racy seed %d: %s; %d window preemptions, %d resumed on the other CPU, %d migrations",
+				arch, seed, d.Text, st["window_preemptions"], st["window_migrations"], st["migrations"])
+		}
+		r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Args: injectWords("fixed", 1, "duration=2"), Timeout: 120 * time.Second})
+		st, _ := lastStat(r)
+		if d, ok := r.Find("DETECTED:"); ok || r.Status != qemu.Pass {
+			t.Fatalf("fixed on 2 CPUs: %v %s\n%s", r.Status, d.Text, tail(r.Text(), 20))
+		}
+		t.Logf("%s fixed: %d injections, %d refused, %d window preemptions, %d migrations", arch,
+			st["injections"], st["injections_refused"], st["window_preemptions"], st["migrations"])
+		if st["injections"] == 0 || st["injections_refused"] != st["injections"] || st["window_preemptions"] != 0 || st["migrations"] == 0 {
+			t.Errorf("fixed on 2 CPUs: want injections, all refused, no window preemption, migrations: %v", st)
+		}
+	})
+}
+
+// TestShootdown: the missed shootdown (workload=shoot). Linux 2.6.10's
+// protocol survives with evidence that the dangerous moments happened —
+// IPIs sent and acknowledged, lazy CPUs that left the mm and reloaded CR3
+// when they came back; removing the reload (noreload) or skipping lazy
+// CPUs (skiplazy) is caught.
+func TestShootdown(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		stressSlots <- struct{}{}
+		defer func() { <-stressSlots }()
+		r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Timeout: 120 * time.Second,
+			Args: []string{"workload=shoot", "shootdown=fixed", "duration=2"}})
+		st, _ := lastStat(r)
+		if r.Status != qemu.Pass || !r.Contains("shoot: result clean") {
+			t.Errorf("shootdown=fixed: %v\n%s", r.Status, tail(r.Text(), 30))
+		} else if st["rounds"] == 0 || st["ipis"] == 0 || st["acked"] != st["ipis"] || st["lazy_leaves"] == 0 || st["lazy_reloads"] == 0 || st["stuck"] != 0 {
+			t.Errorf("shootdown=fixed: want rounds, IPIs all acknowledged, lazy leaves and reloads, nothing stuck: %v", st)
+		} else {
+			t.Logf("%s fixed: %d rounds, %d IPIs acknowledged, %d lazy CPUs left and reloaded, %d cycles per shootdown",
+				arch, st["rounds"], st["acked"], st["lazy_leaves"], st["shootdown_cycles"])
+		}
+		for _, c := range []struct{ variant, want, trace string }{
+			{"noreload", "DETECTED: MISSED-RELOAD", "NORELOAD"},
+			{"skiplazy", "DETECTED: STALE-TLB", "STALE"},
+		} {
+			r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Timeout: 120 * time.Second,
+				Args: []string{"workload=shoot", "shootdown=" + c.variant}})
+			if r.Status != qemu.TestFailure || !r.Contains(c.want) || !r.Contains(c.trace) {
+				t.Errorf("shootdown=%s: %v, want %q and a %s trace line\n%s", c.variant, r.Status, c.want, c.trace, tail(r.Text(), 30))
+				continue
+			}
+			d, _ := r.Find("DETECTED:")
+			t.Logf("%s %s: %s", arch, c.variant, d.Text)
+		}
+	})
+}
