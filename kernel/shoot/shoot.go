@@ -79,6 +79,7 @@ func Run(c Config, image []byte) bool {
 	console.Printf("shoot: start shootdown=%s: main thread on CPU 0 remaps a page the reader on CPU 1 reads (lazy between reads)\n",
 		mm.Shootdown.String())
 	start, faultKills0 = sched.TickCount(), sched.FaultKills
+	startTSC = asm.Rdtsc()
 	lastRounds, lastProgress = 0, start
 	me := sched.Current()
 	sched.SetAffinity(me, 1<<0) // the main thread inherits CPU 0
@@ -147,10 +148,42 @@ func printStat(second uint64) {
 	if mm.Shootdowns > 0 {
 		lat = mm.ShootdownCycles / mm.Shootdowns
 	}
+	p50, p99 := latencyPercentiles()
 	console.Printf("STAT %s rounds=%d shootdowns=%d ipis=%d acked=%d polled=%d lazy_leaves=%d lazy_reloads=%d missed_reloads=%d lazy_skipped=%d "+
-		"shootdown_cycles=%d stuck=%d migrations=%d detections=%d\n",
+		"shootdown_cycles=%d shootdown_p50=%d shootdown_p99=%d stuck=%d migrations=%d detections=%d guest_tsc=%d\n",
 		head[:n], rounds(), mm.Shootdowns, mm.IPIsSent, mm.IPIsAcked, mm.ShootdownsPolled, mm.LazyLeaves, mm.LazyReloads,
-		mm.MissedReloads, mm.LazySkipped, lat, mm.StuckShootdowns, sched.Migrations, Stale+MissedReloads+Hangs+Killed)
+		mm.MissedReloads, mm.LazySkipped, lat, p50, p99, mm.StuckShootdowns, sched.Migrations, Stale+MissedReloads+Hangs+Killed,
+		asm.Rdtsc()-startTSC)
+}
+
+// sorted holds the latency samples while latencyPercentiles sorts them.
+var (
+	sorted   [1024]uint32
+	nsorted  int
+	startTSC uint64
+)
+
+// latencyPercentiles returns the median and the 99th percentile of the
+// recorded shootdown latencies (TSC cycles: guest time).
+func latencyPercentiles() (p50, p99 uint64) {
+	nsorted = 0
+	mm.LatencySamples(addSample)
+	if nsorted == 0 {
+		return 0, 0
+	}
+	for i := 1; i < nsorted; i++ { // insertion sort: at most 1024 samples, once a second
+		for j := i; j > 0 && sorted[j] < sorted[j-1]; j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
+	return uint64(sorted[nsorted/2]), uint64(sorted[nsorted*99/100])
+}
+
+func addSample(c uint32) {
+	if nsorted < len(sorted) {
+		sorted[nsorted] = c
+		nsorted++
+	}
 }
 
 // onReport receives the reader's report: it read, through the probe

@@ -14,6 +14,10 @@
 //	icount          natural preemption: -icount at qemu.sh's fixed shift, jittered 10 kHz timer
 //	inject-tcg      breakpoint injection (inject=50), default TCG
 //	inject-icount   breakpoint injection under -icount
+//
+// Then the multiprocessor table (smp.go): the seed's race with one CPU and
+// with two, the missed shootdown, IPIs per second, shootdown latency and
+// context switches per second on each CPU.
 package main
 
 import (
@@ -66,6 +70,7 @@ func main() {
 	boots := flag.Int("boots", 5, "boots per architecture for the boot-time row")
 	variants := flag.String("variants", "racy,fixed", "flush variants")
 	fixedSecs := flag.Int("fixed-seconds", 1, "guest seconds per fixed-variant run")
+	smpSeeds := flag.Int("smp-seeds", 5, "seeds per row of the SMP table (smp.go); 0 leaves it out")
 	flag.Parse()
 	if *seeds <= 0 || *timeout <= 0 {
 		fmt.Fprintln(os.Stderr, "stressbench: -seeds and -timeout must be positive")
@@ -91,6 +96,9 @@ func main() {
 	}
 	for _, arch := range strings.Split(*arches, ",") {
 		switchCostRow(arch) // switchcost.go
+	}
+	if *smpSeeds > 0 {
+		smpTable(strings.Split(*arches, ","), *smpSeeds, *timeout) // smp.go
 	}
 }
 
