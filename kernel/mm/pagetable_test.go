@@ -110,3 +110,38 @@ func TestMapOutOfFrames(t *testing.T) {
 		t.Fatal("map succeeded with no frames for tables")
 	}
 }
+
+// identityMap fills whole last-level tables at a time: it must build
+// exactly what Map page by page builds — every entry, guard pages left
+// out, the same number of table frames — across table boundaries and
+// with an end that is not one.
+func TestIdentityMapMatchesMap(t *testing.T) {
+	newArena(t, 64)
+	span := uintptr(1) << levelShift[Levels-2]
+	lo, hi := uintptr(PageSize), 2*span+5*PageSize
+	guard := func(va uintptr) bool { return va == 3*PageSize || va == span || va == hi-PageSize }
+	before := Frames.Free
+	fast := newRoot(t)
+	if !identityMap(fast, lo, hi, guard) {
+		t.Fatal("identityMap failed")
+	}
+	fastFrames := before - Frames.Free
+	before = Frames.Free
+	slow := newRoot(t)
+	for va := lo; va < hi; va += PageSize {
+		if !guard(va) && !Map(slow, va, va, kernelFlags) {
+			t.Fatal("Map failed")
+		}
+	}
+	if slowFrames := before - Frames.Free; fastFrames != slowFrames {
+		t.Errorf("identityMap used %d frames, Map %d", fastFrames, slowFrames)
+	}
+	for va := uintptr(0); va < hi+span; va += PageSize {
+		if f, s := Lookup(fast, va), Lookup(slow, va); f != s {
+			t.Fatalf("va %#x: identityMap entry %#x, Map entry %#x", va, f, s)
+		}
+	}
+	if Lookup(fast, 2*PageSize).Addr() != 2*PageSize || Lookup(fast, span).Has(PTEPresent) || Lookup(fast, 0).Has(PTEPresent) {
+		t.Error("wrong entries for a mapped page, a guard page or page 0")
+	}
+}

@@ -13,10 +13,18 @@ import (
 	"tlbrace/kernel/user/elf"
 )
 
-// build compiles user/<prog> for arch into the file out, checks it with
-// the kernel's ELF parser and returns the image. strip drops the symbol
-// table and DWARF (-s -w), which are most of the file.
-func build(goCmd, root, prog, arch, out string, strip bool) ([]byte, error) {
+// built is one user program, linked and shrunk.
+type built struct {
+	linked   string // the linked executable, with symbols and DWARF
+	linkSize int    // its size in bytes
+	*shrunk         // what goes into the archive
+}
+
+// build compiles user/<prog> for arch into the file out (with symbols
+// and DWARF, which shrink needs and a debugger likes), cuts it down to
+// the minimal executable (shrink.go) and checks that with the kernel's
+// ELF parser.
+func build(goCmd, root, prog, arch, out string) (*built, error) {
 	info := arches[arch]
 	out, err := filepath.Abs(out)
 	if err != nil {
@@ -26,24 +34,25 @@ func build(goCmd, root, prog, arch, out string, strip bool) ([]byte, error) {
 	// -T: link at the start of user space. -trimpath, -buildvcs=false:
 	// the same bytes from any checkout.
 	ldflags := fmt.Sprintf("-E main.start -T %#x", info.text)
-	if strip {
-		ldflags = "-s -w " + ldflags
-	}
 	cmd := exec.Command(goCmd, "build", "-trimpath", "-buildvcs=false", "-o", out, "-ldflags="+ldflags, "./user/"+prog)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+arch, "CGO_ENABLED=0")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building %s for %s: %v\n%s", prog, arch, err, msg)
 	}
-	image, err := os.ReadFile(out)
+	linked, err := os.ReadFile(out)
 	if err != nil {
 		return nil, fmt.Errorf("%s for %s: %w", prog, arch, err)
 	}
-	if _, perr := elf.Parse(image, info.elf, info.lo, info.hi); perr != nil {
+	s, err := shrink(linked)
+	if err != nil {
+		return nil, fmt.Errorf("%s for %s: %w", prog, arch, err)
+	}
+	if _, perr := elf.Parse(s.image, info.elf, info.lo, info.hi); perr != nil {
 		var buf [256]byte
 		return nil, fmt.Errorf("%s for %s is not loadable: %s", prog, arch, buf[:perr.Message(buf[:])])
 	}
-	return image, nil
+	return &built{linked: out, linkSize: len(linked), shrunk: s}, nil
 }
 
 // writeArchive writes files as a reproducible newc archive: a "bin"

@@ -12,6 +12,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -303,26 +304,38 @@ func check(t *testing.T, err error) {
 	}
 }
 
-// buildAll builds every program for arch with symbols (the emulator
-// looks some up) and returns their paths.
-func buildAll(t *testing.T, arch string) map[string]string {
+// builtPrograms holds the programs of one architecture: the minimal executables
+// the initramfs holds (run here) and, for their symbols, the linked ones.
+type builtPrograms struct {
+	run    map[string]string // program -> its minimal executable
+	linked map[string]string // program -> the linked executable it was cut from
+}
+
+// buildAll builds every program for arch and writes each minimal
+// executable to a file of its own.
+func buildAll(t *testing.T, arch string) builtPrograms {
 	if testing.Short() {
 		t.Skip("builds the user programs")
 	}
 	dir := t.TempDir()
-	paths := map[string]string{}
+	ps := builtPrograms{run: map[string]string{}, linked: map[string]string{}}
 	for _, prog := range wantPrograms {
-		path := filepath.Join(dir, prog)
-		if _, err := build("go", root, prog, arch, path, false); err != nil {
+		b, err := build("go", root, prog, arch, filepath.Join(dir, prog+".linked"))
+		if err != nil {
 			t.Fatal(err)
 		}
-		paths[prog] = path
+		path := filepath.Join(dir, prog)
+		if err := os.WriteFile(path, b.image, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		ps.run[prog], ps.linked[prog] = path, b.linked
 	}
-	return paths
+	return ps
 }
 
-// symbol returns the address of the assembly function name (the linker
-// calls it name.abi0 where Go's register ABI is in use, on amd64).
+// symbol returns the address of the assembly function name in the linked
+// executable path (the minimal one keeps its addresses; the linker calls
+// it name.abi0 where Go's register ABI is in use, on amd64).
 func symbol(t *testing.T, path, name string) uint64 {
 	f, err := elf.Open(path)
 	check(t, err)
@@ -341,7 +354,8 @@ func symbol(t *testing.T, path, name string) uint64 {
 func TestEmulated(t *testing.T) {
 	for _, arch := range []string{"386", "amd64"} {
 		t.Run(arch, func(t *testing.T) {
-			paths := buildAll(t, arch)
+			ps := buildAll(t, arch)
+			paths := ps.run
 
 			t.Run("hello", func(t *testing.T) {
 				tk := emulate(t, paths["hello"], nil, 0, nil)
@@ -395,7 +409,7 @@ func TestEmulated(t *testing.T) {
 			t.Run("worker sees a foreign signature", func(t *testing.T) {
 				foreign := uint32(0x5A5A0007)
 				at := uint64(sharedVA + 0x123*4)
-				tk := emulate(t, paths["worker"], nil, symbol(t, paths["worker"], "main.check"), func(tk *task) {
+				tk := emulate(t, paths["worker"], nil, symbol(t, ps.linked["worker"], "main.check"), func(tk *task) {
 					var b [4]byte
 					binary.LittleEndian.PutUint32(b[:], foreign)
 					_, err := syscall.PtracePokeData(tk.pid, uintptr(at), b[:])

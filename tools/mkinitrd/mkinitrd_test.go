@@ -13,6 +13,14 @@ import (
 
 const root = "../.." // the module root, from this package's directory
 
+// The footprint budget: the Go linker's output is ~1 MB a program; what
+// mkinitrd writes must stay tiny (the kernel copies a program's segments
+// at every exec, and QEMU loads the archive into guest RAM).
+const (
+	maxProgram = 16 << 10
+	maxArchive = 64 << 10
+)
+
 // wantPrograms is what user/ holds.
 var wantPrograms = []string{"badptr", "hello", "kread", "priv", "shoot", "worker"}
 
@@ -34,6 +42,9 @@ func TestArchives(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("%s: %d bytes", out, len(archive))
+			if len(archive) > maxArchive {
+				t.Errorf("the archive is %d bytes, over the %d-byte budget", len(archive), maxArchive)
+			}
 
 			// Every entry, in order: the bin directory, then the programs.
 			var names []string
@@ -57,6 +68,9 @@ func TestArchives(t *testing.T) {
 				image, cerr := cpio.Lookup(archive, "/bin/"+prog)
 				if cerr != nil {
 					t.Fatal(message(cerr))
+				}
+				if len(image) > maxProgram {
+					t.Errorf("%s is %d bytes, over the %d-byte budget", prog, len(image), maxProgram)
 				}
 				f, eerr := elf.Parse(image, info.elf, info.lo, info.hi)
 				if eerr != nil {

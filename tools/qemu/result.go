@@ -30,6 +30,9 @@ type Result struct {
 	Stderr   string
 	// Elapsed is the time from start until qemu.sh exited.
 	Elapsed time.Duration
+	// CPU is the user and system time qemu.sh and QEMU (which it execs)
+	// used: unlike Elapsed, barely changed by other processes on the host.
+	CPU time.Duration
 	// ReadyAt is when the first line starting with "tlbrace: ready" arrived;
 	// -1 if none did.
 	ReadyAt time.Duration

@@ -138,6 +138,7 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 
 	res.Stderr = stderr
 	res.ExitCode = cmd.ProcessState.ExitCode()
+	res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if s := reason.get(); s != 0 {
 		res.Status = s
 	} else {

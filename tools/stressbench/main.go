@@ -6,7 +6,8 @@
 // hits per 1,000 ticks (machine-independent too), and per wall second:
 // timer interrupts inside a flush window, preemptions inside one,
 // injections and refused injections, context switches — plus boot-to-ready
-// times. `make bench` runs it. Fixed-variant runs last -fixed-seconds of
+// times beside QEMU's floor (tools/bootfloor), per architecture, with their
+// ratio against a 1.2x target. `make bench` runs it. Fixed-variant runs last -fixed-seconds of
 // guest time each and must never detect anything.
 //
 // Modes:
@@ -26,12 +27,14 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"tlbrace/tools/bootfloor"
 	"tlbrace/tools/qemu"
 )
 
@@ -67,7 +70,7 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "give up on a seed after this long")
 	arches := flag.String("arch", "386,amd64", "architectures")
 	only := flag.String("modes", "icount,inject-tcg,inject-icount", "modes to run")
-	boots := flag.Int("boots", 5, "boots per architecture for the boot-time row")
+	boots := flag.Int("boots", 9, "boots per architecture for the boot-time row (and as many of the floor image)")
 	variants := flag.String("variants", "racy,fixed", "flush variants")
 	fixedSecs := flag.Int("fixed-seconds", 1, "guest seconds per fixed-variant run")
 	smpSeeds := flag.Int("smp-seeds", 5, "seeds per row of the SMP table (smp.go); 0 leaves it out")
@@ -91,8 +94,10 @@ func main() {
 		}
 	}
 	fmt.Println()
+	floor, remove := writeFloor()
+	defer remove()
 	for _, arch := range strings.Split(*arches, ",") {
-		bootRow(arch, *boots)
+		bootRow(arch, *boots, floor)
 	}
 	for _, arch := range strings.Split(*arches, ",") {
 		switchCostRow(arch) // switchcost.go
@@ -205,21 +210,86 @@ func run(arch string, m mode, variant string, seed int, timeout time.Duration, f
 	return s
 }
 
-func bootRow(arch string, n int) {
-	var ready []time.Duration
+// bootRow times n boots of tlbrace to its ready line and, interleaved with
+// them, n boots of QEMU's floor: a Multiboot image that prints one line
+// and exits at once (tools/bootfloor), booted by qemu.sh with the same
+// machine, CPU, memory and initramfs. Each tlbrace boot is divided by the
+// floor boot just before it — on a shared machine the two see the same
+// host load — and the median of those ratios is what tlbrace's own boot
+// costs; the target is floorTarget. The ratio of the fastest boots of
+// each is printed too (the figure for a quiet host), and the same ratio
+// in CPU time, which other processes on the host barely change: tlbrace
+// runs with workload=none, which exits right after the ready line.
+func bootRow(arch string, n int, floor string) {
+	var ready, floors, first, own, cpuT, cpuF []time.Duration
+	var ratios, cpuRatios []float64
 	for i := 0; i < n; i++ {
-		r, err := qemu.Run(context.Background(), qemu.Config{Arch: arch, Timeout: 30 * time.Second})
-		if err == nil && r.ReadyAt >= 0 {
-			ready = append(ready, r.ReadyAt)
+		f, err := qemu.Run(context.Background(), qemu.Config{Arch: arch, Kernel: floor, Timeout: 30 * time.Second})
+		l, ok := f.Find(bootfloor.Line)
+		if err != nil || !ok || f.Status != qemu.Pass {
+			fmt.Fprintf(os.Stderr, "stressbench: the floor image did not print %q and pass on %s: %v %v\n", bootfloor.Line, arch, err, f)
+			continue
 		}
+		r, err := qemu.Run(context.Background(), qemu.Config{Arch: arch, Args: []string{"workload=none"}, Timeout: 30 * time.Second})
+		if err != nil || r.ReadyAt < 0 || r.Status != qemu.Pass {
+			fmt.Fprintf(os.Stderr, "stressbench: no ready line, or no pass, on %s: %v %v\n", arch, err, r)
+			continue
+		}
+		floors, ready = append(floors, l.At), append(ready, r.ReadyAt)
+		first, own = append(first, r.Lines[0].At), append(own, r.ReadyAt-r.Lines[0].At)
+		cpuF, cpuT = append(cpuF, f.CPU), append(cpuT, r.CPU)
+		ratios = append(ratios, float64(r.ReadyAt)/float64(l.At))
+		cpuRatios = append(cpuRatios, float64(r.CPU)/float64(f.CPU))
 	}
-	sort.Slice(ready, func(i, j int) bool { return ready[i] < ready[j] })
-	if len(ready) == 0 {
-		fmt.Printf("boot %-6s: never reached the ready line\n", arch)
+	if len(ratios) == 0 {
+		fmt.Printf("boot %-6s: no pair of boots (the floor's line, then tlbrace's ready line) out of %d\n", arch, n)
 		return
 	}
-	fmt.Printf("boot %-6s: QEMU start to \"tlbrace: ready\": min %s, median %s, max %s over %d boots\n",
-		arch, ms(ready[0]), ms(ready[len(ready)/2]), ms(ready[len(ready)-1]), len(ready))
+	sort.Float64s(ratios)
+	sort.Float64s(cpuRatios)
+	ratio := ratios[len(ratios)/2]
+	verdict := "ok"
+	if ratio > floorTarget {
+		verdict = "MISSED"
+	}
+	fmt.Printf("boot %-6s: QEMU start to \"tlbrace: ready\" %s; QEMU's floor %s (min/median/max, %d interleaved pairs)\n",
+		arch, minMedMax(ready), minMedMax(floors), len(ratios))
+	fmt.Printf("             %.2fx the floor (median of the pairs; target <= %.1fx: %s), fastest boots %.2fx; in QEMU's CPU time %.2fx (%s / %s median)\n",
+		ratio, floorTarget, verdict, float64(slices.Min(ready))/float64(slices.Min(floors)), cpuRatios[len(cpuRatios)/2], ms(median(cpuT)), ms(median(cpuF)))
+	fmt.Printf("             medians: the kernel's first line %s after QEMU's start, from there to ready %s\n", ms(median(first)), ms(median(own)))
+}
+
+// floorTarget: tlbrace's boot to ready may take at most this many times
+// QEMU's floor.
+const floorTarget = 1.2
+
+func median(d []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func minMedMax(d []time.Duration) string {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return ms(s[0]) + "/" + ms(s[len(s)/2]) + "/" + ms(s[len(s)-1])
+}
+
+// writeFloor writes the floor image to a temporary file and returns its
+// path and a function that removes it.
+func writeFloor() (string, func()) {
+	f, err := os.CreateTemp("", "bootfloor-*.elf")
+	if err == nil {
+		_, err = f.Write(bootfloor.Image())
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "stressbench: writing the floor image:", err)
+		os.Exit(1)
+	}
+	return f.Name(), func() { os.Remove(f.Name()) }
 }
 
 func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) + "ms" }
