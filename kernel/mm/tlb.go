@@ -75,8 +75,13 @@ var (
 // LoadCR3 points the CPU at m's page tables: the CR3 write of switch_mm
 // (kernel/sched/switch.go) and leave_mm. The only CR3 loads of the race
 // are here: this one, and the write-back of the flushes below.
+//
+// CR3Loads counts without an atomic add: it stays small enough for the
+// compiler to inline (tools/audit then checks its callers, every one of
+// which runs with interrupts off), and a load counted twice or lost by
+// two CPUs at once only nudges the lockup detector's episode clock.
 func LoadCR3(m *MM) {
-	atomic.AddUint64(&CR3Loads, 1)
+	CR3Loads++
 	asm.WriteCR3(m.Root)
 }
 

@@ -77,6 +77,8 @@ var (
 // more). Only legal while lazy: a CPU running a task that owns the mm must
 // flush instead. Runs on cpu with interrupts off (the shootdown IPI, or
 // FlushTLBMM from a lazy context).
+//
+//audit:irqs-off leave_mm: called from the invalidate IPI's handler (an interrupt gate), from service() polled between SaveFlagsCli and RestoreFlags, and from flushTLB3 between SaveFlagsCli and RestoreFlags
 func LeaveMM(cpu int) {
 	s := &CPUTLB[cpu]
 	if s.State == TLBOK {
