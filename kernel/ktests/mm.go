@@ -131,6 +131,7 @@ func testDemandFault(t *ktest.T) {
 // with CR3 pointing at another mm that does not: the fault handler must
 // report "present PTE, fault anyway" instead of looping silently.
 func testWrongCR3Signature(t *ktest.T) {
+	defer unpin(onOneCPU()) // the repair below reaches this CPU's CR3: the victim must run here
 	other := mm.NewMM()
 	m := user.NewMM()
 	if !t.Check(m != nil && other != nil && user.LoadCode(m, mm.UserBase, readCode[:]), "cannot build mms") {
