@@ -35,9 +35,14 @@ demo: build
 	@echo "demo: picture     $(DEMO_DIR)/race.svg"
 	@echo "demo: perfetto    $(DEMO_DIR)/race.json  (https://ui.perfetto.dev)"
 
-# race-doc: redraw the README's picture from the sample log (after the
+# race-doc: redraw the README's pictures from the sample logs (after a
 # sample changes); tools/timeline's TestCommittedPictureIsUpToDate checks
-# that the committed SVG is what this target draws.
+# that the committed SVGs are what this target draws. The SMP samples
+# hold several CPUs' events: each picture is the CPU where the failure
+# shows.
 .PHONY: race-doc
 race-doc:
 	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
+	$(GO) run ./tools/timeline -svg docs/shoot-noreload-386.svg docs/samples/shoot-noreload-386.log
+	$(GO) run ./tools/timeline -svg docs/shoot-skiplazy-386.svg docs/samples/shoot-skiplazy-386.log

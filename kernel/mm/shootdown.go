@@ -159,22 +159,24 @@ func flushOthers(mask uint32, m *MM, va, end uintptr) {
 		Poll()
 		asm.Pause()
 	}
+	var skipped uint32
 	if Shootdown == ShootdownSkipLazy {
 		for cpu := 0; cpu < rt.MaxCPUs; cpu++ {
 			if mask&(1<<cpu) != 0 && CPUTLB[cpu].State == TLBLazy && CPUTLB[cpu].ActiveMM == m {
 				mask &^= 1 << cpu // the bug: skipped, yet left in m's mask
+				skipped |= 1 << cpu
 				atomic.AddUint64(&LazySkipped, 1)
 			}
 		}
+	}
+	if OnShootdown != nil {
+		OnShootdown(m, va, mask, skipped)
 	}
 	if mask == 0 {
 		flushLock.Release()
 		return
 	}
 	flushMM, flushVA, flushEnd = m, va, end
-	if OnShootdown != nil {
-		OnShootdown(m, va, mask)
-	}
 	flushMask.Or(mask)
 	start := asm.Rdtsc()
 	flags := asm.SaveFlagsCli()
@@ -208,9 +210,9 @@ func flushOthers(mask uint32, m *MM, va, end uintptr) {
 	flushLock.Release()
 }
 
-// OnShootdown, when set, is told of every request about to be sent (the
-// trace).
-var OnShootdown func(m *MM, va uintptr, mask uint32)
+// OnShootdown, when set, is told of every request about to be sent to
+// the CPUs in mask, and of the lazy CPUs skipped (the trace).
+var OnShootdown func(m *MM, va uintptr, mask, skipped uint32)
 
 // OnRemoteFlush, when set, is told of a flush a shootdown made on this
 // CPU (the trace).

@@ -57,9 +57,9 @@ func traceLeave(cpu int, m *mm.MM) {
 }
 
 // traceShootdown records a shootdown about to be sent from this CPU.
-func traceShootdown(m *mm.MM, va uintptr, mask uint32) {
+func traceShootdown(m *mm.MM, va uintptr, mask, skipped uint32) {
 	if trace.Enabled {
-		trace.Add(trace.Shootdown, this().curr.ID, 0, m.ID, va, uintptr(mask))
+		trace.Add(trace.Shootdown, this().curr.ID, int(skipped), m.ID, va, uintptr(mask))
 	}
 }
 

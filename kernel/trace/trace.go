@@ -26,7 +26,7 @@ const (
 	Leave                         // this CPU, lazy on mm X, left it (leave_mm): out of X's mask, CR3 = init_mm
 	Reload                        // switch_mm(X, X) for A on a CPU that had left X: CR3 reloaded
 	NoReload                      // the same without the reload (shootdown=noreload): CR3 kept
-	Shootdown                     // A changed mm X's mappings at V: flushed here, IPIs to the CPUs in mask CR3
+	Shootdown                     // A changed mm X's mappings at V: flushed here, IPIs to the CPUs in mask CR3 (B: lazy CPUs skipped)
 	StaleTLB                      // user task A read through a translation mm X no longer has, at V
 	RemoteFlush                   // a shootdown made this CPU, running A on mm X, flush V
 )
@@ -231,7 +231,11 @@ func printEntry(e *Entry) {
 		task(e.A)
 		console.Print(" changed ")
 		mmName(int(e.X))
-		console.Printf(" at %#x: flushed here, invalidate IPIs to CPUs %#x\n", e.V, e.CR3)
+		console.Printf(" at %#x: flushed here, invalidate IPIs to CPUs %#x", e.V, e.CR3)
+		if e.B != 0 {
+			console.Printf("; lazy CPUs %#x skipped, left in its cpu_vm_mask", e.B)
+		}
+		console.Print("\n")
 	case RemoteFlush:
 		console.Print("FLUSH    a shootdown for ")
 		mmName(int(e.X))

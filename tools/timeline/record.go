@@ -19,10 +19,18 @@ const (
 	ResumeWindow              // a resumes in the window: writes v while its active_mm is x
 	Fault                     // a faulted at address v, present in its mm x, but CR3 differs
 	Detect                    // a detector fired in task a
+	// With several CPUs (kernel/mm's lazy TLB and shootdowns):
+	Leave       // this CPU, lazy on mm x, left it (leave_mm): cr3 = init_mm's
+	Reload      // switch_mm(x, x) for a on a CPU that had left x: CR3 reloaded = cr3
+	NoReload    // the same without the reload: cr3 = what CR3 really holds
+	Shootdown   // a changed mm x at v; the cr3 field is the mask of CPUs sent IPIs (not a CR3)
+	StaleTLB    // a read v through a translation its mm x no longer has
+	RemoteFlush // a shootdown flushed v on this CPU, running a on mm x
 )
 
 // kindNames are the spellings in the log, indexed by Kind.
-var kindNames = []string{"switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect"}
+var kindNames = []string{"switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
+	"leave", "reload", "noreload", "shootdown", "stale-tlb", "remote-flush"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -53,7 +61,7 @@ type Record struct {
 }
 
 // HasCR3 reports whether the record says what CR3 holds after it.
-func (r Record) HasCR3() bool { return r.CR3 != 0 }
+func (r Record) HasCR3() bool { return r.CR3 != 0 && r.Kind != Shootdown }
 
 // mmName spells an mm id for labels: "mm 3", "init_mm", "no live mm".
 func mmName(id int) string {
