@@ -198,6 +198,8 @@ func spurious(t *Task, va uintptr, write bool) {
 // ReportWrongCR3 prints the race signature: CR3 and the page table of the
 // scheduler's active_mm side by side.
 func ReportWrongCR3(t *Task, va uintptr, write bool) {
+	g := console.Begin() // one report, not split by another CPU's output
+	defer console.End(g)
 	cr3 := readCR3()
 	console.Printf("WRONG-CR3: task %d (%s) faulted on %#x (%s) although its mm %d maps it present and %s\n",
 		t.ID, t.Name, va, access(write, false), t.MM.ID, access(write, false)+"able")
@@ -245,6 +247,8 @@ func access(write, fetch bool) string {
 }
 
 func reportSegfault(t *Task, ip uintptr, c *Fault) {
+	g := console.Begin() // one report, not split by another CPU's output
+	defer console.End(g)
 	console.Printf("SEGFAULT: task %d (%s) %s at %#x, ip %#x: ", t.ID, t.Name, access(c.Write, c.Fetch), c.VA, ip)
 	if c.VMA == nil {
 		console.Print("no VMA contains it\n")

@@ -261,6 +261,7 @@ func watchdog(f *trap.Frame) {
 }
 
 func detect(kind string) {
+	console.Begin() // the report in one piece, to the exit (finish)
 	now := sched.Ticks
 	trace.Add(trace.Detect, sched.Current().ID, 0, 0, 0, 0)
 	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with shootdown=%s, round %d\n",

@@ -231,6 +231,9 @@ func detect(kind string) {
 			asm.Hlt() // another CPU is reporting its detection and will stop the machine
 		}
 	}
+	// The report from here to the exit is one piece of output: other CPUs
+	// wait for the console (and the machine stops before they get it).
+	console.Begin()
 	now := sched.Ticks
 	if firstDetect == 0 {
 		firstDetect = now

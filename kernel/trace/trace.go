@@ -101,6 +101,8 @@ func Dump(n int) {
 	was := Enabled
 	Enabled = false
 	defer func() { Enabled = was }()
+	g := console.Begin() // the dump in one piece, whatever other CPUs print
+	defer console.End(g)
 	console.Printf("TRACE: last %d of %d events, oldest first (CR3 is the value after the event)\n", min(n, int(next)), next)
 	Last(n, printEntry)
 	console.Print("TRACE END\n")
