@@ -72,11 +72,12 @@ qemu: deps build
 	esac; exit $$st
 
 # make stress: the four 30-second runs (racy and fixed, both arches, two
-# QEMUs at a time) plus record/replay and injection; STRESS_SECONDS sets
-# the fixed runs' length.
+# QEMUs at a time) plus record/replay and injection, and the fixed SMP
+# runs on two CPUs (TestStressSMP); STRESS_SECONDS sets the fixed runs'
+# length.
 STRESS_SECONDS ?= 30
 stress: deps build-all
-	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) $(GO) test -count=1 -v -run 'Stress|Inject' ./tests/
+	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_SMP_STRESS=1 $(GO) test -count=1 -v -timeout 40m -run 'Stress|Inject' ./tests/
 
 # make bench: the racy variant over many seeds per architecture and mode,
 # and boot-to-ready times; SEEDS sets the seeds per row.

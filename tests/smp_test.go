@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
@@ -148,6 +149,43 @@ func TestShootdown(t *testing.T) {
 			}
 			d, _ := r.Find("DETECTED:")
 			t.Logf("%s %s: %s", arch, c.variant, d.Text)
+		}
+	})
+}
+
+// TestStressSMP is make stress's multiprocessor part: the fixed variants
+// for TLBRACE_STRESS_SECONDS (30) guest seconds on two CPUs — the seed's
+// race under injection (every injection refused, tasks migrating all the
+// while) and the shootdown protocol (every IPI acknowledged, the lazy CPU
+// leaving and reloading every round). make test leaves it out (it sets no
+// TLBRACE_SMP_STRESS).
+func TestStressSMP(t *testing.T) {
+	if os.Getenv("TLBRACE_SMP_STRESS") == "" {
+		t.Skip("make stress runs it (TLBRACE_SMP_STRESS=1)")
+	}
+	secs := int(stressSeconds(t) / time.Second)
+	forArch(t, func(t *testing.T, arch string) {
+		stressSlots <- struct{}{}
+		defer func() { <-stressSlots }()
+		timeout := time.Duration(secs)*10*time.Second + 120*time.Second // a guest second takes several on a loaded host
+		r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Timeout: timeout,
+			Args: injectWords("fixed", 1, fmt.Sprintf("duration=%d", secs))})
+		st, _ := lastStat(r)
+		if d, ok := r.Find("DETECTED:"); ok || r.Status != qemu.Pass {
+			t.Errorf("seed race, fixed, 2 CPUs, %d s: %v %s\n%s", secs, r.Status, d.Text, tail(r.Text(), 20))
+		} else if st["injections"] == 0 || st["injections_refused"] != st["injections"] || st["window_preemptions"] != 0 || st["migrations"] == 0 {
+			t.Errorf("seed race, fixed, 2 CPUs: %v", st)
+		} else {
+			t.Logf("%s seed race fixed, %d s on 2 CPUs: %d injections all refused, %d migrations", arch, secs, st["injections"], st["migrations"])
+		}
+		r = qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Timeout: timeout,
+			Args: []string{"workload=shoot", "shootdown=fixed", fmt.Sprintf("duration=%d", secs), "quiet"}})
+		st, _ = lastStat(r)
+		if r.Status != qemu.Pass || st["ipis"] == 0 || st["acked"] != st["ipis"] || st["stuck"] != 0 || st["lazy_reloads"] == 0 {
+			t.Errorf("shootdown fixed, %d s: %v %v\n%s", secs, r.Status, st, tail(r.Text(), 20))
+		} else {
+			t.Logf("%s shootdown fixed, %d s: %d rounds, %d IPIs acknowledged, %d lazy leaves and reloads, p50/p99 %d/%d TSC cycles",
+				arch, secs, st["rounds"], st["acked"], st["lazy_reloads"], st["shootdown_p50"], st["shootdown_p99"])
 		}
 	})
 }
