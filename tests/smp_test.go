@@ -42,7 +42,8 @@ func TestSMPBoot(t *testing.T) {
 }
 
 // TestSMPBadInput: a processor count the kernel cannot run is refused
-// with a clear message, by qemu.sh (--smp) or by the kernel (maxcpus=).
+// with a clear message, by qemu.sh (--smp) or by the kernel (maxcpus=;
+// kernel/cmdline's TestMaxCPUs covers the other bad values on the host).
 func TestSMPBadInput(t *testing.T) {
 	for _, n := range []string{"5", "0", "two"} {
 		out, err := exec.Command("../qemu.sh", "--dry-run", "--smp", n).CombinedOutput()
@@ -52,9 +53,7 @@ func TestSMPBadInput(t *testing.T) {
 	}
 	forArch(t, func(t *testing.T, arch string) {
 		for _, w := range []struct{ word, want string }{
-			{"maxcpus=0", "maxcpus="},
-			{"maxcpus=9", "1..4"},
-			{"maxcpus=all", `"all"`},
+			{"maxcpus=0", "out of range for maxcpus= (1..4)"},
 		} {
 			r := boot(t, arch, 30*time.Second, w.word)
 			if last := lastBeforeExit(r); r.Status != qemu.BadConfig || !strings.Contains(last, w.want) {
@@ -93,7 +92,7 @@ func TestSMPSeedRace(t *testing.T) {
 	forArch(t, func(t *testing.T, arch string) {
 		stressSlots <- struct{}{}
 		defer func() { <-stressSlots }()
-		for seed := 1; seed <= 2; seed++ {
+		for seed := 1; seed <= 1; seed++ {
 			r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Args: injectWords("racy", seed), Timeout: 90 * time.Second})
 			d, ok := r.Find("DETECTED:")
 			st, _ := lastStat(r)
@@ -127,7 +126,7 @@ func TestShootdown(t *testing.T) {
 		stressSlots <- struct{}{}
 		defer func() { <-stressSlots }()
 		r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Timeout: 120 * time.Second,
-			Args: []string{"workload=shoot", "shootdown=fixed", "duration=2"}})
+			Args: []string{"workload=shoot", "shootdown=fixed", "duration=1"}})
 		st, _ := lastStat(r)
 		if r.Status != qemu.Pass || !r.Contains("shoot: result clean") {
 			t.Errorf("shootdown=fixed: %v\n%s", r.Status, tail(r.Text(), 30))

@@ -243,3 +243,21 @@ func TestNoImagePath(t *testing.T) {
 		t.Error("an unknown option after the image path was accepted")
 	}
 }
+
+// TestMaxCPUs: maxcpus= takes 1..MaxCPUs; 0, too many and garbage are
+// refused with a message naming the range.
+func TestMaxCPUs(t *testing.T) {
+	if o, err := Parse(image + "maxcpus=2"); err != nil || o.MaxCPUs != 2 {
+		t.Errorf("maxcpus=2: %+v, %v", o.MaxCPUs, err)
+	}
+	for _, w := range []string{"maxcpus=0", "maxcpus=9", "maxcpus=all", "maxcpus="} {
+		_, err := Parse(image + w)
+		if err == nil {
+			t.Errorf("%s accepted", w)
+			continue
+		}
+		if msg := message(err); !strings.Contains(msg, "maxcpus=") || (w != "maxcpus=" && !strings.Contains(msg, "1..4")) {
+			t.Errorf("%s: %q does not name the option and its range", w, msg)
+		}
+	}
+}

@@ -126,6 +126,7 @@ func RunCPU(cpu int) {
 		arm(c)
 	}
 	c.online = true
+	smp.MarkOnline(cpu) // kernel/smp's Start waits for this: from now on tasks may come here
 	asm.Sti()
 	idleLoop(0)
 }

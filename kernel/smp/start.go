@@ -55,7 +55,7 @@ const (
 var (
 	// APICID[cpu] is the local APIC id of CPU cpu (CPU 0: the boot processor).
 	APICID [rt.MaxCPUs]uint32
-	// online[cpu] is set by the CPU itself once it runs Go on its own GDT.
+	// online[cpu] is set by the CPU itself once its scheduler runs (MarkOnline).
 	online [rt.MaxCPUs]atomic.Bool
 	// NumCPUs is how many CPU numbers are in use: CPUs 0..NumCPUs-1 are online.
 	NumCPUs = 1
@@ -64,7 +64,8 @@ var (
 	// starts on (the scheduler's idle task for it).
 	Prepare func(cpu int) (g *rt.G, stackTop uintptr)
 	// Run, installed by the kernel, is what an application processor does
-	// once it is set up (the scheduler's idle loop); it never returns.
+	// once it is set up (the scheduler's idle loop): it calls MarkOnline,
+	// and never returns.
 	Run func(cpu int)
 
 	// The processors that did not start, for the report.
@@ -180,14 +181,18 @@ func apStart(cpu uintptr) {
 }
 
 // apMain finishes the processor's set-up: IDT and interrupt stack, local
-// APIC; then it is online and runs the scheduler's idle loop.
+// APIC; then the scheduler's idle loop, which marks it online (MarkOnline)
+// once it schedules: Start waits for that.
 func apMain(cpu int) {
 	trap.InitCPU(cpu)
 	apic.Enable(trap.VecSpurious)
-	online[cpu].Store(true)
 	Run(cpu)
 	rt.Halt()
 }
+
+// MarkOnline tells Start that CPU cpu runs (the scheduler calls it on
+// cpu, once it takes tasks).
+func MarkOnline(cpu int) { online[cpu].Store(true) }
 
 // apEntry is where the trampoline jumps (entry_*.s).
 func apEntry()
