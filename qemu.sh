@@ -63,7 +63,7 @@ MAX_SMP=4
 # "On a loaded machine"): each 100 us tick holds 1e5/2^STRESS_SHIFT guest
 # instructions, several times what the timer handler and a switch cost,
 # so tasks make progress whatever the host's load.
-STRESS_SHIFT=5
+STRESS_SHIFT=6
 
 stress_words=()
 if [ "${1:-}" = stress ]; then

@@ -46,3 +46,12 @@ race-doc:
 	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
 	$(GO) run ./tools/timeline -svg docs/shoot-noreload-386.svg docs/samples/shoot-noreload-386.log
 	$(GO) run ./tools/timeline -svg docs/shoot-skiplazy-386.svg docs/samples/shoot-skiplazy-386.log
+
+# samples: re-run every sample the documents quote (tools/samples) and
+# rewrite the committed logs and quoted blocks, then redraw the README's
+# picture from the new log. `go test ./tools/samples` fails while any is
+# stale.
+.PHONY: samples
+samples: build-all
+	$(GO) run ./tools/samples -write
+	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log

@@ -74,7 +74,7 @@ func TestStressSameSeedSameRun(t *testing.T) {
 
 // TestStressFixedBesideCPUHogs: the false-HANG scenario of a busy CI host —
 // three fixed runs at once beside two CPU hogs, address-space churn on,
-// 16 MiB of guest RAM — must end clean, every one, with interrupts seen
+// 8 MiB of guest RAM — must end clean, every one, with interrupts seen
 // inside the flush window.
 func TestStressFixedBesideCPUHogs(t *testing.T) {
 	// Take both QEMU slots: this test makes its own load.
@@ -93,7 +93,7 @@ func TestStressFixedBesideCPUHogs(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					results[i] = qemu.RunT(t, qemu.Config{
-						Arch: arch, Stress: true, Mem: "16M", Timeout: 4 * time.Minute,
+						Arch: arch, Stress: true, Mem: "8M", Timeout: 4 * time.Minute,
 						Args: []string{"flush=fixed", "churn=on", "duration=2", fmt.Sprintf("seed=%d", seed), "trace=32"},
 					})
 				}()

@@ -66,7 +66,7 @@ func stressRun(t *testing.T, arch, variant string, seed int, stopAfter, timeout 
 	var once sync.Once
 	var start time.Time
 	cfg := qemu.Config{
-		// 16 MiB of guest RAM: the stress workload's memory target.
+		// 8 MiB of guest RAM: the stress workload's memory target.
 		Arch: arch, Stress: true, Timeout: timeout, Mem: "8M",
 		Args: append([]string{"flush=" + variant, fmt.Sprintf("seed=%d", seed), "trace=48"}, extra...),
 	}

@@ -174,6 +174,26 @@ func FlushGlobal() {
 	}
 }
 
+// Primitives returns the selected variant's two flush primitives for a
+// caller that flushes in a tight loop — the stress workload's flusher
+// threads, whose density of flush windows per instruction is what makes
+// the race show up quickly. Calling them directly skips Flush's dispatch
+// and counter: such a caller counts its flushes itself (CountFlushes).
+func Primitives() (local, global func()) {
+	switch Selected {
+	case Racy:
+		return flushTLBRacy, flushTLBGlobalRacy
+	default:
+		return flushTLB, flushTLBGlobal
+	}
+}
+
+// CountFlushes adds flushes made through Primitives to the counters.
+func CountFlushes(local, global uint64) {
+	Flushes += local
+	GlobalFlushes += global
+}
+
 // FlushOne invalidates one page's entry (INVLPG): for a mapping change in
 // the current address space.
 func FlushOne(va uintptr) { asm.Invlpg(va) }

@@ -137,11 +137,16 @@ func spawnWorker(i int) {
 // flusher is a lazy-TLB kernel thread flushing the TLB in a loop, both
 // primitives in turn, as driver code calling ioremap would.
 func flusher(i uintptr) {
+	// The selected variant's primitives, called directly: three local
+	// flushes for each global one, the loop's own cost spread over four
+	// flush windows.
+	local, global := mm.Primitives()
 	for !stopped {
-		mm.Flush()
-		mm.Flush()
-		mm.Flush()
-		mm.FlushGlobal()
+		local()
+		local()
+		local()
+		global()
+		mm.CountFlushes(3, 1)
 		flushLoops[i%uintptr(len(flushLoops))]++
 	}
 }

@@ -130,3 +130,7 @@ func StressShift() (int, error) {
 	}
 	return 0, fmt.Errorf("qemu: qemu.sh has no STRESS_SHIFT= line")
 }
+
+// RepoRoot returns the repository's root: the nearest directory above the
+// working directory whose go.mod says module tlbrace.
+func RepoRoot() (string, error) { return repoRoot() }

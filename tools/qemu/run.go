@@ -4,6 +4,7 @@ package qemu
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -64,14 +65,27 @@ func (p *plan) run(ctx context.Context) (*Result, error) {
 		outW.Close()
 		return nil, fmt.Errorf("qemu: stderr pipe: %v", err)
 	}
-	cmd := exec.Command(p.argv[0], p.argv[1:]...)
-	cmd.Dir = p.dir
-	cmd.Stdin = nil // os/exec connects the null device
-	cmd.Stdout = outW
-	cmd.Stderr = errW
-
+	newCmd := func() *exec.Cmd {
+		cmd := exec.Command(p.argv[0], p.argv[1:]...)
+		cmd.Dir = p.dir
+		cmd.Stdin = nil // os/exec connects the null device
+		cmd.Stdout = outW
+		cmd.Stderr = errW
+		return cmd
+	}
+	cmd := newCmd()
 	start := time.Now()
 	err = startGroup(cmd)
+	// ETXTBSY: the script was just written (a test's fake qemu.sh, a
+	// checkout in progress) and another goroutine's fork still holds a
+	// copy of the writer's descriptor until its exec closes it. It clears
+	// within milliseconds: try again with a fresh command.
+	for try := 0; errors.Is(err, syscall.ETXTBSY) && try < 20; try++ {
+		time.Sleep(time.Duration(try+1) * 5 * time.Millisecond)
+		cmd = newCmd()
+		start = time.Now()
+		err = startGroup(cmd)
+	}
 	outW.Close()
 	errW.Close()
 	if err != nil {

@@ -124,8 +124,11 @@ sleep 60`)
 	if r.Status != Timeout {
 		t.Fatalf("status %v, want Timeout\n%v", r.Status, r)
 	}
-	if wall > timeout+time.Second {
-		t.Errorf("Run returned after %v; want within %v", wall, timeout+time.Second)
+	// The group's members would live 60 s: returning within a few seconds
+	// of the timeout (grace periods, plus slack for a loaded CI host)
+	// shows the SIGKILL reached them.
+	if limit := timeout + 5*time.Second; wall > limit {
+		t.Errorf("Run returned after %v; want within %v", wall, limit)
 	}
 	if r.Elapsed < timeout {
 		t.Errorf("Elapsed %v < Timeout %v", r.Elapsed, timeout)
