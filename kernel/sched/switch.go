@@ -200,7 +200,6 @@ func enterLazyTLB(c *cpuState, m *mm.MM, t *Task) {
 // (lifecycle.go), release the lock.
 func finishTaskSwitch() {
 	c := this()
-	tickDone(c) // overhead.go: the tick, if one is open, ends here
 	measureSwitch(c)
 	if p := c.prev; p != nil {
 		p.onCPU = false
@@ -215,6 +214,10 @@ func finishTaskSwitch() {
 		atomic.AddUint64(&TasksReaped, 1)
 	}
 	rqLock.Release()
+	// The tick, if one is open, ends here (overhead.go) — after the lock
+	// is free: under -icount, arming the timer hands the host thread to
+	// the other vCPUs, which must not find the run queues locked.
+	tickDone(c)
 	if m != nil {
 		m.Drop()
 	}
