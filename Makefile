@@ -1,7 +1,8 @@
 # tlbrace — build, boot and test the kernel. See README.md.
 #
-#   make qemu [ARCH=386|amd64] [CMDLINE="flush=racy ..."]   boot to the serial console
+#   make qemu [ARCH=386|amd64] [CMDLINE="flush=racy ..."]   the race demo, then the monitor
 #   make test                                              every test, both architectures
+#   make lab LAB=name   make grade [LAB=name]   make grade-proof     the labs (docs/labs)
 #   make build [ARCH=...]   make vet   make clean   make deps
 ARCH ?= amd64
 GO   ?= go
@@ -28,6 +29,7 @@ include user/initrd.mk
 include tools/mkimage/image.mk
 include docs/timeline.mk
 include tools/gdb/gdb.mk
+include tools/lab/lab.mk
 
 .PHONY: all build build-all qemu test vet stress bench deps clean
 all: build
@@ -54,12 +56,15 @@ $(KERNEL): FORCE
 	$(GO) run ./tools/mbpatch "$$tmp"; \
 	mv -f "$$tmp" $@
 
-# make qemu: the demo workload unless CMDLINE says otherwise. QEMU's raw
+# make qemu: the race demo (workload=race: the racy flush caught under
+# breakpoint injection and explained, the fixed one under the same
+# injections, then the monitor) unless CMDLINE says otherwise
+# (CMDLINE=workload=demo: the older hello/counters demo). QEMU's raw
 # status (docs/conventions.md) becomes make's: 1, the kernel's pass (e.g.
 # `exit` at the monitor), is success; anything else is named and fails
 # (QEMU's own errors also exit 1, after printing themselves on stderr).
 # qemu.sh and tools/qemu keep the raw statuses.
-CMDLINE ?= workload=demo
+CMDLINE ?= workload=race
 qemu: deps build
 	@echo ./qemu.sh -a $(ARCH) -- $(CMDLINE)
 	@./qemu.sh -a $(ARCH) -- $(CMDLINE); st=$$?; case $$st in \
@@ -71,10 +76,11 @@ qemu: deps build
 	  *) echo "make qemu: qemu.sh or QEMU failed (status $$st)" >&2 ;; \
 	esac; exit $$st
 
-# make stress: the four 30-second runs (racy and fixed, both arches, two
-# QEMUs at a time) plus record/replay and injection, and the fixed SMP
-# runs on two CPUs (TestStressSMP); STRESS_SECONDS sets the fixed runs'
-# length.
+# make stress: the 30-second runs (racy and fixed, both arches, two QEMUs
+# at a time; and the guarded configurations of scenario=exit and
+# scenario=caller, tests/scenarios_test.go) plus record/replay and
+# injection, and the fixed SMP runs on two CPUs (TestStressSMP);
+# STRESS_SECONDS sets the guarded and fixed runs' length.
 STRESS_SECONDS ?= 30
 stress: deps build-all
 	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_SMP_STRESS=1 $(GO) test -count=1 -v -timeout 40m -run 'Stress|Inject' ./tests/

@@ -6,6 +6,7 @@ import (
 	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/explore"
+	"tlbrace/kernel/inject"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/monitor"
 	"tlbrace/kernel/rt"
@@ -49,13 +50,9 @@ func program(name string) []byte {
 func runWorkload() {
 	switch Opts.Workload {
 	case cmdline.WorkloadStress:
-		ok := stress.Run(stress.Config{
-			Users: int(Opts.Users), KThreads: int(Opts.KThreads), Lockup: int(Opts.Lockup),
-			Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
-			Trace: int(Opts.Trace), Quiet: Opts.Quiet,
-		}, program("bin/worker"))
-		if !ok {
-			rt.Exit(rt.ExitTestFailed)
+		r := stress.Run(stressConfig(), program("bin/worker"))
+		if r.Detected() || r.Starved {
+			rt.Exit(rt.ExitTestFailed) // a detection: the kernel is broken
 		}
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadShoot:
@@ -64,8 +61,12 @@ func runWorkload() {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadRace:
+		race()
+		startMonitor()
 	case cmdline.WorkloadExplore:
-		if explore.Run(int(Opts.Explore), Opts.Schedule, int(Opts.KThreads)) > 0 {
+		if explore.Run(explore.Config{Depth: int(Opts.Explore), Replay: Opts.Schedule, KThreads: kthreads(),
+			Scenario: Opts.Scenario, Caller: Opts.Caller}) > 0 {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
@@ -77,9 +78,20 @@ func runWorkload() {
 	}
 }
 
+// stressConfig is the stress workload as the command line sets it up.
+func stressConfig() stress.Config {
+	return stress.Config{
+		Scenario: Opts.Scenario, Caller: Opts.Caller,
+		Users: int(Opts.Users), KThreads: kthreads(), Lockup: int(Opts.Lockup),
+		Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
+		Trace: int(Opts.Trace), Quiet: Opts.Quiet,
+	}
+}
+
 // demo interleaves user programs and kernel threads for two seconds and
-// prints who ran how much: the default of `make qemu`. It installs no
-// hooks; it stops every task it started before the monitor takes over.
+// prints who ran how much (workload=demo, `make qemu CMDLINE=workload=demo`;
+// the default of `make qemu` is the race, race.go). It installs no hooks;
+// it stops every task it started before the monitor takes over.
 func demo() {
 	console.Print("demo: hello x3 and worker x2 (ring 3, own address spaces), kspin x2 (lazy-TLB kernel threads)\n")
 	hello, worker := program("bin/hello"), program("bin/worker")
@@ -101,26 +113,37 @@ func demo() {
 	if !sched.WaitGone(sched.HZ, s1, s2, hellos[0], hellos[1], hellos[2]) {
 		console.Print("demo: some of its tasks are still running\n")
 	}
-	console.Print("demo: done. Try `make qemu CMDLINE=\"test=all\"`, `./qemu.sh stress -- flush=racy`, or see README.md\n")
+	console.Print("demo: done. Try `make qemu` (the race), `make qemu CMDLINE=\"test=all\"`, `./qemu.sh stress -- flush=racy`, or see README.md\n")
 }
 
 // startMonitor runs the serial-console monitor (never returns).
 func startMonitor() {
 	monitor.Stress = monitorStress
+	monitor.Race = race
 	monitor.Run()
 }
 
 // monitorStress runs the reproducer from the monitor with flush variant v,
-// then puts back the variant the command line chose.
+// then puts back the variant the command line chose. A detection ends the
+// run, not the session.
 func monitorStress(v mm.Variant, seconds uint64) {
 	booted := mm.Selected
 	mm.Selected = v
-	ok := stress.Run(stress.Config{
+	r := stress.Run(stress.Config{
 		Users: 2, KThreads: 4, Lockup: 4, Seconds: seconds, Hang: 5, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 	}, program("bin/worker"))
 	mm.Selected = booted
-	if ok {
-		console.Print("monitor: no detection. Note: without -icount a timer can never land in the window;\n" +
-			"         boot with ./qemu.sh --icount, or use inject= on the command line.\n")
+	if !r.Detected() && !r.Starved && inject.Percent() == 0 && r.Counts.WindowHits == 0 {
+		console.Print("monitor: no detection, and no timer interrupt landed in a flush window: without -icount\n" +
+			"         one never does. Boot with ./qemu.sh --icount, or with inject=50 (make qemu does).\n")
 	}
+}
+
+// kthreads is kthreads= where it means something: scenario=exit has no
+// kernel flusher threads.
+func kthreads() int {
+	if Opts.Scenario == cmdline.ScenarioExit {
+		return 0
+	}
+	return int(Opts.KThreads)
 }

@@ -21,11 +21,14 @@ func TestBadCommandLine(t *testing.T) {
 		{"flush=rasy", []string{`"rasy"`, "flush=", "fixed", "racy", "did you mean flush=racy?"}},
 		{"flush=fast", []string{`"fast"`, "flush=", "fixed", "racy"}},
 		{"hz=5", []string{"hz=", "10..100000"}},
+		// An option that means nothing with another: both named, and why.
+		{"workload=stress scenario=exit kthreads=4", []string{"kthreads=4", "scenario=exit", "no kernel flusher threads"}},
+		{"workload=stress caller=racy", []string{"caller=racy", "scenario=kthread"}},
 	}
 	forArch(t, func(t *testing.T, arch string) {
 		for _, c := range cases {
 			t.Run(c.word, func(t *testing.T) {
-				r := boot(t, arch, 30*time.Second, c.word)
+				r := boot(t, arch, 30*time.Second, strings.Fields(c.word)...)
 				if r.Status != qemu.BadConfig {
 					t.Fatalf("status %v, want BadConfig\n%s", r.Status, r)
 				}

@@ -1,8 +1,10 @@
 package tests
 
 import (
+	"bufio"
 	"context"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,6 +70,62 @@ func TestMakeQemuStatus(t *testing.T) {
 		}
 		if want := "make qemu: the kernel rejected its command line (QEMU status 7)"; !strings.Contains(out, want) {
 			t.Errorf("make qemu with a bad command line: output lacks %q\n%s", want, tail(out, 20))
+		}
+	})
+}
+
+// TestMakeQemuShowsTheRace runs `make qemu` as a newcomer would, with no
+// CMDLINE: the race demo. Within ten seconds it must print a detection,
+// the step-by-step explanation of this run's trace, the fixed flush's
+// deferred injections (all of them), and then the monitor's prompt.
+func TestMakeQemuShowsTheRace(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		stressSlots <- struct{}{}
+		defer func() { <-stressSlots }()
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		// -o build: the kernels are built already (see TestMakeQemuStatus).
+		cmd := exec.CommandContext(ctx, "make", "-s", "-C", "..", "-o", "build", "qemu", "ARCH="+arch)
+		cmd.Stdin = strings.NewReader("exit\n")
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = cmd.Stdout
+		start := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		var prompt time.Duration
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			l := strings.TrimRight(sc.Text(), "\r")
+			text.WriteString(l + "\n")
+			if prompt == 0 && strings.HasPrefix(l, "monitor: type help") {
+				prompt = time.Since(start)
+			}
+		}
+		err = cmd.Wait()
+		s := text.String()
+		if err != nil {
+			t.Fatalf("make qemu ARCH=%s, then exit at the monitor: %v\n%s", arch, err, tail(s, 40))
+		}
+		for _, want := range []string{
+			"race: 1/3", "DETECTED: ", "WHAT HAPPENED (", "  1. tick ", "WHAT HAPPENED END",
+			"race: 2/3", "race: 3/3", "tlbrace> exit", "EXIT 0",
+		} {
+			if !strings.Contains(s, want) {
+				t.Errorf("make qemu ARCH=%s: output lacks %q\n%s", arch, want, tail(s, 60))
+			}
+		}
+		m := regexp.MustCompile(`the fixed flush deferred (\d+) of (\d+) injections`).FindStringSubmatch(s)
+		if m == nil || m[1] != m[2] || m[1] == "0" {
+			t.Errorf("make qemu ARCH=%s: no line saying the fixed flush deferred every one of its injections (%q)\n%s", arch, m, tail(s, 30))
+		}
+		t.Logf("make qemu ARCH=%s: the monitor's prompt after %v of wall time", arch, prompt.Round(time.Millisecond))
+		if prompt == 0 || prompt > 10*time.Second {
+			t.Errorf("make qemu ARCH=%s: the monitor's prompt came after %v, want the whole demo within 10 s", arch, prompt)
 		}
 	})
 }

@@ -13,6 +13,7 @@ const (
 	OutOfRange                       // a number outside the option's range
 	GivenTwice                       // the option appeared before
 	MissingValue                     // "name" or "name=" without a value
+	Meaningless                      // an option that means nothing with another one (combine.go)
 )
 
 // Error describes the first bad word on the command line.
@@ -27,6 +28,8 @@ type Error struct {
 	// none is near: an option name (UnknownOption) or a value of an enum
 	// or bool option (BadValue).
 	Suggest string
+	// Meaningless: the option the word conflicts with, its value, and why.
+	With, WithValue, Because string
 }
 
 // lastError is where Parse builds its *Error: there is no heap to allocate
@@ -80,6 +83,8 @@ func (e *Error) describe(buf []byte) int {
 	case e.Problem == OutOfRange && i >= 0:
 		n := console.Format(buf, "cmdline: value %s out of range for %s=", e.Value, e.Option)
 		return n + valid(buf[n:], &table[i])
+	case e.Problem == Meaningless:
+		return console.Format(buf, "cmdline: %s means nothing with %s=%s: %s", e.Word, e.With, e.WithValue, e.Because)
 	case e.Problem == MissingValue && i >= 0:
 		n := console.Format(buf, "cmdline: missing value for %s=", e.Option)
 		return n + valid(buf[n:], &table[i])

@@ -12,8 +12,28 @@ import "unsafe"
 type Flush uint8
 
 const (
-	FlushFixed Flush = iota // the correct protocol
-	FlushRacy               // the protocol with the race left in
+	FlushFixed  Flush = iota // the correct protocol: the primitive guards itself (2004, 2016)
+	FlushRacy                // the protocol with the race left in
+	FlushModern              // Linux since 2018: the primitive asserts, its callers guard
+)
+
+// Scenario is scenario=: which code path borrows an address space and
+// flushes the TLB — the race as Linux met it in 2004, 2016 and 2018.
+type Scenario uint8
+
+const (
+	ScenarioKthread Scenario = iota // 2004: lazy-TLB kernel threads flush in a loop (the seed)
+	ScenarioExit                    // 2016: user tasks exit; exit_mm sets mm to nil, the teardown flushes (5cf0791da5c1)
+	ScenarioCaller                  // 2018: the page allocator's DEBUG_PAGEALLOC path flushes globally (f77084d96355)
+)
+
+// Caller is caller=: whether scenario=caller's flush caller keeps the
+// modern contract (preemption disabled around its flush).
+type Caller uint8
+
+const (
+	CallerFixed Caller = iota // f77084d96355: preempt_disable() around the flush
+	CallerRacy                // before it: the flush runs preemptible
 )
 
 // Sched is sched=: the order in which runnable threads are picked.
@@ -34,6 +54,7 @@ const (
 	WorkloadMonitor
 	WorkloadExplore
 	WorkloadShoot
+	WorkloadRace // make qemu's default: the race caught, explained, and the fix shown
 )
 
 // Shootdown is shootdown=: how a TLB shootdown treats lazy CPUs.
@@ -72,6 +93,8 @@ const (
 type Options struct {
 	Test      string // test=: "", "all" or name,name*,...; see WantsTest
 	Flush     Flush
+	Scenario  Scenario
+	Caller    Caller
 	Seed      uint64
 	HZ        uint64 // mean timer interrupt rate
 	Sched     Sched
@@ -130,11 +153,13 @@ var onOff = []string{"off", "on"}
 // table lists the options in the order Usage and Describe print them.
 var table = [...]option{
 	{"test", kindList, unsafe.Offsetof(Options{}.Test), 0, 0, 0, nil, "kernel tests to run: all, or comma-separated names (name* matches a prefix); empty runs none"},
-	{"flush", kindEnum, unsafe.Offsetof(Options{}.Flush), uint64(FlushFixed), 0, 0, []string{FlushFixed: "fixed", FlushRacy: "racy"}, "TLB flush protocol: the fixed one, or the racy one"},
+	{"flush", kindEnum, unsafe.Offsetof(Options{}.Flush), uint64(FlushFixed), 0, 0, []string{FlushFixed: "fixed", FlushRacy: "racy", FlushModern: "modern"}, "TLB flush protocol: fixed (the primitive guards), racy (nothing does), modern (callers guard)"},
+	{"scenario", kindEnum, unsafe.Offsetof(Options{}.Scenario), uint64(ScenarioKthread), 0, 0, []string{ScenarioKthread: "kthread", ScenarioExit: "exit", ScenarioCaller: "caller"}, "stress, explore: who borrows an mm and flushes (2004, 2016, 2018)"},
+	{"caller", kindEnum, unsafe.Offsetof(Options{}.Caller), uint64(CallerFixed), 0, 0, []string{CallerFixed: "fixed", CallerRacy: "racy"}, "scenario=caller: its flush runs with preemption off, or preemptible"},
 	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
 	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
-	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadShoot: "shoot"}, "what runs after boot"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadShoot: "shoot", WorkloadRace: "race"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
 	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},

@@ -18,6 +18,7 @@ func Parse(s string) (Options, *Error) {
 		table[i].set(&o, table[i].def)
 	}
 	var seen [len(table)]bool
+	var given [len(table)]string // the word that set each option
 	if first, rest := nextWord(s); !isOption(first) {
 		s = rest // the image path
 	}
@@ -26,10 +27,14 @@ func Parse(s string) (Options, *Error) {
 		word, s = nextWord(s)
 		if word == "" {
 			o.applyWorkloadDefaults(&seen)
-			return o, nil
+			return o, o.checkCombination(&given)
 		}
 		if err := o.apply(word, &seen); err != nil {
 			return o, err
+		}
+		name, _, _ := cut(word, '=')
+		if i := lookup(name); i >= 0 {
+			given[i] = word
 		}
 	}
 }

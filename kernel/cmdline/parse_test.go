@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench= shootdown= maxcpus= silentcpu= help"
+	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench= shootdown= maxcpus= silentcpu= help"
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -95,13 +95,13 @@ func TestErrors(t *testing.T) {
 		{"frobnicate=1", Error{Problem: UnknownOption, Word: "frobnicate=1", Value: "1"},
 			`cmdline: unknown option "frobnicate=1"; valid options: ` + allOptions},
 		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
-			`cmdline: bad value "rasy" for flush= (valid: fixed, racy); did you mean flush=racy?`},
+			`cmdline: bad value "rasy" for flush= (valid: fixed, racy, modern); did you mean flush=racy?`},
 		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
-			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, shoot); did you mean workload=stress?`},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, shoot, race); did you mean workload=stress?`},
 		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
 			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
-			`cmdline: bad value "fast" for flush= (valid: fixed, racy)`},
+			`cmdline: bad value "fast" for flush= (valid: fixed, racy, modern)`},
 		{"quiet=yes", Error{Problem: BadValue, Word: "quiet=yes", Option: "quiet", Value: "yes"},
 			`cmdline: bad value "yes" for quiet= (valid: off, on)`},
 		{"seed=12ab", Error{Problem: BadValue, Word: "seed=12ab", Option: "seed", Value: "12ab"},
@@ -129,7 +129,7 @@ func TestErrors(t *testing.T) {
 		{"quiet quiet=off", Error{Problem: GivenTwice, Word: "quiet=off", Option: "quiet", Value: "off"},
 			`cmdline: option quiet= given twice ("quiet=off")`},
 		{"flush", Error{Problem: MissingValue, Word: "flush", Option: "flush"},
-			`cmdline: missing value for flush= (valid: fixed, racy)`},
+			`cmdline: missing value for flush= (valid: fixed, racy, modern)`},
 		{"seed=", Error{Problem: MissingValue, Word: "seed=", Option: "seed"},
 			`cmdline: missing value for seed= (0..18446744073709551615)`},
 		{"churn=", Error{Problem: MissingValue, Word: "churn=", Option: "churn"},
@@ -162,7 +162,7 @@ func TestErrorValidAndRange(t *testing.T) {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,shoot" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,shoot,race" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")

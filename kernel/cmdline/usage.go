@@ -59,12 +59,13 @@ func value(buf []byte, e *option, v uint64) int {
 
 // Describe writes the effective options on one line, in a form Parse
 // accepts (e.g. "flush=fixed seed=1 hz=1000 ..."), for the boot banner.
-// Empty string options are left out.
+// Empty string options are left out, and so are options that mean nothing
+// with the others (combine.go).
 func (o *Options) Describe(buf []byte) int {
 	n := 0
 	for i := range table {
 		e := &table[i]
-		if e.kind == kindList && *e.str(o) == "" {
+		if e.kind == kindList && *e.str(o) == "" || !o.applies1(i) {
 			continue
 		}
 		if n > 0 {

@@ -45,7 +45,8 @@ func TestUsage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"  test=NAME,...            kernel tests to run: all, or comma-separated names (name* matches a prefix); empty runs none (default: none)",
-		"  flush=fixed|racy         TLB flush protocol: the fixed one, or the racy one (default: fixed)",
+		"  flush=fixed|racy|modern  TLB flush protocol: fixed (the primitive guards), racy (nothing does), modern (callers guard) (default: fixed)",
+		"  scenario=kthread|exit|caller stress, explore: who borrows an mm and flushes (2004, 2016, 2018) (default: kthread)",
 		"  hz=10..100000            mean timer interrupt rate, per second (default: 1000; with workload=stress: 10000)",
 		"  quiet[=on|off]           print less: no boot details, no per-second STAT lines (default: off)",
 		"  seed=N                   seed for all pseudo-random choices (default: 1)",

@@ -25,10 +25,19 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "users", 2},
 	{WorkloadStress, "kthreads", 4},
 	{WorkloadShoot, "lockup", 4},
+	// workload=race (make qemu) runs the same constellation under
+	// breakpoint injection, which needs no fast tick (the injections
+	// preempt), and shows a short trace.
+	{WorkloadRace, "sched", uint64(SchedShuffle)},
+	{WorkloadRace, "lockup", 4},
+	{WorkloadRace, "users", 2},
+	{WorkloadRace, "kthreads", 4},
+	{WorkloadRace, "inject", 50},
+	{WorkloadRace, "trace", 16},
 }
 
 // workloadOption is the index of workload= in table.
-const workloadOption = 5
+const workloadOption = 7
 
 // defaultFor returns option i's default under workload w.
 func defaultFor(i int, w Workload) uint64 {

@@ -13,16 +13,24 @@
 // the deepest decision with an untried alternative is advanced.
 //
 // The oracle is exact: at every switch to a user task, CR3 must hold that
-// task's page table (the scheduler's checkcr3 hook). With flush=racy some
+// task's page table (the scheduler's checkcr3 hook; with flush=modern its
+// CONFIG_DEBUG_VM check against loaded_mm), and no page table may be freed
+// while CR3 points at it (mm's FREED-PGD check). With flush=racy some
 // schedules end with the wrong CR3 under a user task; the first one is
 // printed as a decision string that, passed back as schedule=..., replays
 // the same failure. With flush=fixed every schedule passes.
+//
+// The constellation follows scenario= (scenarios.go): the lazy kernel
+// threads of 2004, a user task that exits (2016), or kernel threads
+// allocating pages through the DEBUG_PAGEALLOC pool (2018).
 package explore
 
 import (
+	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
@@ -50,6 +58,7 @@ var (
 var control = hooks.Set{
 	CheckCR3:      true,
 	OnCR3Mismatch: mismatch,
+	OnStaleRoot:   staleRoot,
 	Chooser:       choose,
 	Inject:        100,
 	Trace:         true,
@@ -58,14 +67,28 @@ var control = hooks.Set{
 // replaced is what Run's Install replaced.
 var replaced hooks.Set
 
-// Run enumerates every schedule of depth d (or replays one decision
-// string if replay is not empty) and reports; it returns the failures.
-func Run(d int, replay string, kthreads int) uint64 {
-	plan.depth = d
+// Config is what to explore (validated by kernel/cmdline).
+type Config struct {
+	Depth    int              // decisions enumerated (explore=)
+	Replay   string           // one decision string to replay instead (schedule=)
+	KThreads int              // kernel threads of the constellation (kthreads=)
+	Scenario cmdline.Scenario // who borrows and flushes (scenarios.go)
+	Caller   cmdline.Caller   // scenario=caller: its flush guarded or not
+}
+
+var cfg Config
+
+// Run enumerates every schedule of depth c.Depth (or replays one decision
+// string if c.Replay is not empty) and reports; it returns the failures.
+func Run(c Config) uint64 {
+	cfg = c
+	plan.depth = c.Depth
 	tasks0, mms0 := sched.LiveTasks(), mm.Live()
 	replaced = hooks.Install(&control)
-	failures := run(replay, kthreads)
+	setUp()
+	failures := run(c.Replay, c.KThreads)
 	sched.LeaveMM() // let go of the last run's address space, borrowed lazily
+	tearDown()
 	hooks.Restore(&replaced)
 	// Every run starts from the same state: nothing of a run may outlive it.
 	console.Printf("explore: %d live tasks and %d address spaces before, %d and %d after\n",
@@ -85,8 +108,8 @@ func run(replay string, kthreads int) uint64 {
 		report(replay)
 		return Failures
 	}
-	console.Printf("explore: every schedule of %d decisions, 2 user tasks, %d lazy kernel threads, flush=%s\n",
-		plan.depth, kthreads, variant())
+	console.Printf("explore: every schedule of %d decisions, scenario=%s: %s, flush=%s\n",
+		plan.depth, scenarioName(), constellation(kthreads), variant())
 	var first [maxDepth]int
 	firstLen := -1
 	for {
@@ -103,7 +126,11 @@ func run(replay string, kthreads int) uint64 {
 	}
 	console.Printf("explore: %d schedules explored, %d failed (flush=%s, depth %d)\n", Explored, Failures, variant(), plan.depth)
 	if firstLen >= 0 {
-		console.Printf("explore: replay the first failure with: workload=explore flush=%s schedule=", variant())
+		// Every word the replay depends on: the scenario, the
+		// constellation (kthreads) and the timer's rate as well as the
+		// decisions.
+		console.Printf("explore: replay the first failure with: workload=explore flush=%s%s kthreads=%d hz=%d schedule=",
+			variant(), replayWords(), kthreads, sched.HZ)
 		printChoices(first[:firstLen])
 		console.Print("\n")
 	}
@@ -116,37 +143,61 @@ func variant() string { return mm.Selected.String() }
 // runOne sets up a fresh constellation, lets it run through its
 // decisions, and tears it down.
 func runOne(kthreads int) {
-	sched.LeaveMM() // every run starts from init_mm
+	sched.LeaveMM() // every run starts from init_mm ...
+	reloadCR3()     // ... with CR3 holding it, whatever the last run's flusher left there
+	mark := trace.Mark()
 	failed, nmembers = false, 0
 	plan.start()
 	sched.NoTickPreempt = true
 	running = true
 	for i := 0; i < 2; i++ {
-		m := user.NewMM()
-		if m == nil || !user.LoadCode(m, mm.UserBase, touchAndYield[:]) {
-			console.Print("explore: cannot build an address space\n")
-			break
-		}
-		add(user.Start("user", m, mm.UserBase))
+		addUser("user", touchAndYield[:])
 	}
-	for i := 0; i < kthreads; i++ {
-		add(sched.Spawn("kflush", flusher, 0))
-	}
+	addScenario(kthreads) // scenarios.go
 	for running {
 		sched.Sleep(1) // the constellation runs; we come back when it is done
 	}
 	sched.NoTickPreempt = false
 	if failed && dumpFailure {
 		trace.Dump(24) // before teardown, while the mms it names exist
+		trace.Explain(mark, "CR3-MISMATCH", 0)
 		dumpFailure = false
 	}
 	for i := 0; i < nmembers; i++ {
+		if t := members[i]; t.Name() == "exiter" && t.MM == nil && t.State != sched.Free {
+			// In do_exit: killing it there would leave its teardown half
+			// done and its address space alive. Let it finish.
+			sched.WaitGone(sched.HZ, t)
+		}
 		sched.Kill(members[i])
 	}
+	reclaim() // scenarios.go
 	Explored++
 	if failed {
 		Failures++
 	}
+}
+
+// addUser adds a user task running code in a fresh address space.
+func addUser(name string, code []byte) {
+	m := user.NewMM()
+	if m == nil || !user.LoadCode(m, mm.UserBase, code) {
+		console.Print("explore: cannot build an address space\n")
+		if m != nil {
+			m.Put()
+		}
+		return
+	}
+	add(user.Start(name, m, mm.UserBase))
+}
+
+// reloadCR3 loads CR3 with the running task's active_mm. A flusher killed
+// at the end of a racy run may have written a stale value (of an mm now
+// freed): without this, the next run would start from a freed page table.
+func reloadCR3() {
+	preempt.Disable()
+	mm.LoadCR3(sched.Current().ActiveMM)
+	preempt.Enable()
 }
 
 func add(t *sched.Task) {
@@ -203,13 +254,33 @@ func member(id int) bool {
 	return false
 }
 
-// mismatch is the oracle: a switch found CR3 differing from active_mm.
+// mismatch is the oracle: a switch found CR3 differing from active_mm
+// (with flush=modern: from loaded_mm).
 func mismatch(prev, next *sched.Task, cr3 uintptr) {
 	if !running || next.MM == nil {
 		return // a kernel thread on a stale CR3 is not wrong yet
 	}
+	fail(next.ID, "a user task was switched to with CR3 not holding its page table")
+}
+
+// staleRoot is the other half of the oracle: a page table was freed while
+// CR3 still pointed at it (an exiting task's stale write, mm.Drop), which
+// mm repairs at once, so no switch would see it.
+func staleRoot(m *mm.MM) {
+	if running {
+		fail(sched.Current().ID, "a page table was freed while CR3 still pointed at it")
+	}
+}
+
+// why says how the last failing run failed.
+var why = ""
+
+func fail(task int, what string) {
+	if !failed {
+		why = what
+	}
 	failed = true
-	trace.Add(trace.Detect, next.ID, 0, 0, 0, 0)
+	trace.Add(trace.Detect, task, 0, 0, 0, 0)
 	// The user task now faults forever without a scheduling point of
 	// ours: let the timer preempt again so the driver can end the run.
 	sched.NoTickPreempt = false
@@ -217,7 +288,7 @@ func mismatch(prev, next *sched.Task, cr3 uintptr) {
 
 func report(s string) {
 	if Failures > 0 {
-		console.Printf("explore: schedule %s FAILS: a user task was switched to with CR3 not holding its page table\n", s)
+		console.Printf("explore: schedule %s FAILS: %s\n", s, why)
 	} else {
 		console.Printf("explore: schedule %s passes\n", s)
 	}

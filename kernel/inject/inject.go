@@ -41,15 +41,27 @@ var (
 
 	// Injections counts hits turned into a reschedule request.
 	Injections uint64
-	// Refused counts injections that found preemption disabled: the
-	// fixed flush deferring the reschedule past its CR3 write.
+	// Refused counts injections that found preemption disabled (the
+	// fixed flush deferring the reschedule past its CR3 write) or
+	// interrupts off (a flush inside an interrupts-off section).
 	Refused uint64
 )
 
 // Start seeds the injector and arms it with probability p (inject= at boot).
 func Start(p uint32, seed uint64) {
-	rnd = sched.NewRand(seed, 3)
+	Seed(seed)
 	Arm(p)
+}
+
+// Seed restarts the injector's random choices from seed: two runs seeded
+// alike see the same sequence of choices (the race demo's racy and fixed
+// runs).
+func Seed(seed uint64) {
+	flags := asm.SaveFlagsCli()
+	rndLock.Acquire()
+	rnd = sched.NewRand(seed, 3)
+	rndLock.Release()
+	asm.RestoreFlags(flags)
 }
 
 // The debug registers are per CPU. Arm sets this CPU's at once and bumps
@@ -117,8 +129,8 @@ func onDebug(f *trap.Frame, g *rt.G) {
 	}
 	atomic.AddUint64(&Injections, 1)
 	t := sched.Current()
-	if t.Preempt.Count != 0 {
-		atomic.AddUint64(&Refused, 1)
+	if t.Preempt.Count != 0 || f.Flags&asm.FlagIF == 0 {
+		atomic.AddUint64(&Refused, 1) // preemption disabled, or interrupts off: preemptIRQ will not switch
 	}
 	t.Preempt.NeedResched = true // preemptIRQ decides, exactly as for a tick
 }

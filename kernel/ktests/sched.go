@@ -3,6 +3,9 @@ package ktests
 import (
 	"sync/atomic"
 
+	"tlbrace/asm"
+
+	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/ktest"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
@@ -92,14 +95,96 @@ func yielder(n uintptr) {
 	}
 }
 
+// testKernelThreadSwitchNoCR3: kernel threads take turns with a user
+// task; each borrows the user task's mm (lazy TLB), so CR3 is loaded once,
+// when the user task first runs, and never again.
 func testKernelThreadSwitchNoCR3(t *ktest.T) {
-	defer unpin(onOneCPU())
-	w0, l0, b0 := sched.CR3Writes, mm.CR3Loads, sched.LazyBorrows
+	defer unpin(onOneCPU()) // its tasks inherit the CPU: the count is one CPU's
+	m := user.NewMM()
+	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldCode[:]), "cannot build mm") {
+		return
+	}
+	l0, b0 := mm.CR3Loads, sched.LazyBorrows
+	u := sched.SpawnUser("yield-u", m, mm.UserBase, user.StackTop, 0, 100)
 	a := sched.Spawn("yield-a", yielder, 100)
 	b := sched.Spawn("yield-b", yielder, 100)
-	waitGone(t, a, b)
-	t.Check(sched.CR3Writes == w0 && mm.CR3Loads == l0, "kernel-thread switches wrote CR3 %d times", mm.CR3Loads-l0)
-	t.Check(sched.LazyBorrows-b0 >= 200, "only %d lazy borrows", sched.LazyBorrows-b0)
+	waitGone(t, u, a, b)
+	loads, borrows := mm.CR3Loads-l0, sched.LazyBorrows-b0
+	t.Logf("a user task and two kernel threads, 100 turns each: %d CR3 loads, %d lazy borrows", loads, borrows)
+	t.Check(loads <= 2, "%d CR3 loads: a kernel thread switched to must borrow what the task before ran on, with no CR3 write", loads)
+	t.Check(borrows >= 200, "only %d lazy borrows (enterLazyTLB counts them)", borrows)
+}
+
+// testLazyNoLeakAfterChurn: rounds of user tasks on fresh address spaces
+// and kernel threads borrowing them; afterwards every address space, every
+// frame and every reference to init_mm is back where it was.
+func testLazyNoLeakAfterChurn(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
+	sched.LeaveMM()
+	live, free, count := mm.Live(), mm.Phys.Free, mm.InitMM.Count
+	const rounds = 8
+	for i := 0; i < rounds; i++ {
+		a, b := spawnYielders(t, false, 10)
+		if a == nil {
+			return
+		}
+		k1 := sched.Spawn("yield-k1", yielder, 10)
+		k2 := sched.Spawn("yield-k2", yielder, 10)
+		if !waitGone(t, a, b, k1, k2) {
+			return
+		}
+	}
+	sched.LeaveMM()
+	t.Check(mm.Live() == live, "%d address spaces alive after %d rounds, %d before: a borrowed mm's reference is never dropped", mm.Live(), rounds, live)
+	t.Check(mm.Phys.Free == free, "%d frames free after %d rounds, %d before", mm.Phys.Free, rounds, free)
+	t.Check(mm.InitMM.Count == count, "init_mm's mm_count is %d after %d rounds, %d before", mm.InitMM.Count, rounds, count)
+}
+
+// testCheckCR3CatchesStale: with checkcr3 on, ordinary switches (user
+// tasks of two mms, kernel threads borrowing) never report; a CR3 that is
+// not active_mm's page table is reported at the next switch.
+func testCheckCR3CatchesStale(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
+	mismatches, mismatchNext = 0, nil
+	replaced := hooks.Install(&checkHooks)
+	defer hooks.Restore(&replaced)
+	a, b := spawnYielders(t, false, 50)
+	if a == nil {
+		return
+	}
+	k := sched.Spawn("yield-k", yielder, 50)
+	waitGone(t, a, b, k)
+	t.Check(mismatches == 0, "%d mismatches reported while every CR3 was right (user tasks and lazy kernel threads): false positives", mismatches)
+
+	other := user.NewMM()
+	if !t.Check(other != nil, "cannot build mm") {
+		return
+	}
+	y := sched.Spawn("yield-y", yielder, 3)
+	preempt.Disable()
+	mm.LoadCR3(other) // a stale CR3 under this kernel thread, as the racy flush leaves it
+	preempt.Enable()
+	sched.Yield() // to y, which borrows our active_mm: no CR3 load, so CR3 stays other's
+	preempt.Disable()
+	mm.LoadCR3(sched.Current().ActiveMM) // repair
+	preempt.Enable()
+	waitGone(t, y)
+	t.Check(mismatches > 0, "a CR3 holding another mm's page table went unnoticed at the switch to a kernel thread borrowing this one's")
+	t.Check(mismatchNext == nil || mismatchNext.MM == nil, "the mismatch was reported for a user task, not for the kernel thread switched to")
+	other.Put()
+}
+
+var (
+	mismatches   int
+	mismatchNext *sched.Task
+	checkHooks   = hooks.Set{CheckCR3: true, OnCR3Mismatch: countMismatch}
+)
+
+func countMismatch(prev, next *sched.Task, cr3 uintptr) {
+	if mismatches == 0 {
+		mismatchNext = next
+	}
+	mismatches++
 }
 
 // yieldCode is a user program in raw machine code that means the same in
@@ -183,4 +268,39 @@ func testLazyMMOutlivesOwner(t *ktest.T) {
 	a, b := spawnYielders(t, false, 1) // user tasks on other mms: their CR3 loads let m go
 	waitGone(t, a, b)
 	t.Check(!m.Alive(), "mm still alive (count %d) after every borrower switched away", m.Count)
+}
+
+// testLoadedMMFollowsSwitches: cpu_tlbstate's loaded_mm names what the
+// last CR3 load put there, whatever the variant: the mm of the user task
+// switched to, kept while kernel threads borrow it (and the CPU is then
+// lazy), init_mm after LeaveMM.
+func testLoadedMMFollowsSwitches(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
+	m := user.NewMM()
+	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldThenExit[:]), "cannot build mm") {
+		return
+	}
+	k := user.Start("yielder", m, mm.UserBase)
+	if !waitGone(t, k) {
+		return
+	}
+	// The task has run and gone; this kernel thread borrowed its mm on the
+	// way back, so loaded_mm is still that mm and the CPU is lazy.
+	t.Check(sched.LoadedMM() == sched.Current().ActiveMM, "loaded_mm %d, active_mm %d",
+		sched.LoadedMM().IDOrNone(), sched.Current().ActiveMM.IDOrNone())
+	t.Check(sched.LoadedMM().Root == asm.ReadCR3(), "CR3 %#x is not loaded_mm's page table %#x", asm.ReadCR3(), sched.LoadedMM().Root)
+	t.Check(sched.CPULazy(), "a kernel thread on a borrowed mm, but the CPU is not lazy")
+	sched.LeaveMM()
+	t.Check(sched.LoadedMM() == &mm.InitMM && asm.ReadCR3() == mm.InitMM.Root, "after LeaveMM: loaded_mm %d, CR3 %#x",
+		sched.LoadedMM().IDOrNone(), asm.ReadCR3())
+}
+
+// yieldThenExit (the same bytes in 32- and 64-bit mode): yield, exit(0).
+var yieldThenExit = [...]byte{
+	0xb8, 0x04, 0x00, 0x00, 0x00, // mov $4, %eax   (yield)
+	0xcd, 0x80, //                   int $0x80
+	0x31, 0xdb, //                   xor %ebx, %ebx
+	0xb8, 0x01, 0x00, 0x00, 0x00, // mov $1, %eax   (exit)
+	0xcd, 0x80, //                   int $0x80
+	0xeb, 0xfe, //                   jmp .
 }

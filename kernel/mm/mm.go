@@ -5,6 +5,7 @@ import (
 
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/spin"
+	"tlbrace/kernel/trace"
 )
 
 // MM is an address space: Linux 2.6's mm_struct, reduced to what the race
@@ -79,17 +80,18 @@ func NewMM() *MM {
 		return nil
 	}
 	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true, PTLock: spin.Lock{Name: "page_table_lock"}}
+	*rootSlot(root) = m
 	nextID++
 	MMsCreated++
 	unlockFrames(flags)
+	// Kernel slots shared, user slots empty: the user slots are one run,
+	// [userSlots()), so three block moves (an exiting workload builds
+	// thousands of address spaces a second).
 	src, dst := tableAt(KernelRoot), tableAt(root)
-	for i := range dst {
-		if KernelSlot(i) {
-			dst[i] = src[i]
-		} else {
-			dst[i] = 0
-		}
-	}
+	lo, hi := userSlots()
+	copy(dst[:lo], src[:lo])
+	clear(dst[lo:hi])
+	copy(dst[hi:], src[hi:])
 	return m
 }
 
@@ -119,6 +121,7 @@ func (m *MM) Drop() {
 	if atomic.AddInt32(&m.Count, -1) > 0 {
 		return
 	}
+	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
 	// The check and the repair must not be split by a switch: preempted
 	// between them, we would come back on another active_mm and write the
 	// wrong CR3 ourselves — the seed's race inside its own detector (found
@@ -142,27 +145,35 @@ func (m *MM) Drop() {
 		writeCR3(root)
 	}
 	preempt.Enable()
+	// Out of the root cache first: once the frame and the slot are free,
+	// another CPU may take both for a new mm (the same *MM).
+	if *rootSlot(m.Root) == m {
+		*rootSlot(m.Root) = nil
+	}
 	FreeFrame(m.Root)
 	m.used = false
-	MMsFreed++
+	atomic.AddUint64(&MMsFreed, 1)
 }
 
 // Put releases a user reference (mmput): the last one tears the user
-// mappings down (exit_mmap) and drops the users' shared structural reference.
+// mappings down (exit_mmap, teardown.go) and drops the users' shared
+// structural reference.
 func (m *MM) Put() {
 	if atomic.AddInt32(&m.Users, -1) > 0 {
 		return
 	}
-	m.unmapUser()
-	m.VMAs.Reset()
+	m.exitMMap()
 	m.Drop()
 }
 
-// unmapUser frees every user page and user page table below Root.
+// unmapUser frees every user page and user page table below Root: what
+// exitMMap's unmapping of the VMAs left (page tables, and pages mapped
+// outside any VMA, as kernel tests do).
 func (m *MM) unmapUser() {
 	t := tableAt(m.Root)
-	for i := range t {
-		if KernelSlot(i) || !t[i].Has(PTEPresent) {
+	lo, hi := userSlots()
+	for i := lo; i < hi; i++ {
+		if !t[i].Has(PTEPresent) {
 			continue
 		}
 		freeTable(t[i].Addr(), 1)
@@ -174,6 +185,10 @@ func (m *MM) unmapUser() {
 // freeTable frees a table at the given level and everything below it.
 func freeTable(pa uintptr, level int) {
 	t := tableAt(pa)
+	if *t == emptyTable { // the common case after exitMMap: one block compare
+		FreeFrame(pa)
+		return
+	}
 	for i := range t {
 		if !t[i].Has(PTEPresent) {
 			continue
@@ -185,6 +200,15 @@ func freeTable(pa uintptr, level int) {
 		}
 	}
 	FreeFrame(pa)
+}
+
+// emptyTable is a table with no entry present, to compare with.
+var emptyTable table
+
+// userSlots returns the top-level slots [lo, hi) of the user half; every
+// other slot is a kernel slot.
+func userSlots() (lo, hi int) {
+	return index(UserBase, 0), index(UserTop-1, 0) + 1
 }
 
 // Live counts the live address spaces (init_mm not included).

@@ -7,13 +7,15 @@ import (
 	"tlbrace/kernel/preempt"
 )
 
-// The TLB flush primitives of the seed patch, both variants side by side.
+// The TLB flush primitives of the seed patch, every variant side by side.
 //
 // The fixed ones are Linux 2.6.10 after Ingo Molnar's patch: preemption
 // disabled around the whole CR3 read-and-write-back. The racy ones are the
-// same instructions without the guard — the 2.6.10-rc2 originals. The boot
-// option flush=racy|fixed picks which ones Flush and FlushGlobal call, so
-// one kernel image shows both behaviours.
+// same instructions without the guard — the 2.6.10-rc2 originals. The
+// modern ones (tlb_modern.go) are Linux since 2018: the primitive does not
+// guard, it asserts, and its callers run non-preemptible. The boot option
+// flush=racy|fixed|modern picks which ones Flush and FlushGlobal call, so
+// one kernel image shows every behaviour.
 
 // Variant is a flush protocol: which primitives Flush and FlushGlobal call.
 // A new variant is one more constant, one more line in variants, and one
@@ -21,8 +23,9 @@ import (
 type Variant uint8
 
 const (
-	Fixed Variant = iota // Linux 2.6.10 after the seed patch: preemption off across the CR3 round trip
-	Racy                 // Linux 2.6.10-rc2: preemptible between the CR3 read and the write
+	Fixed  Variant = iota // Linux 2.6.10 after the seed patch (and 5cf0791da5c1 in 2016): preemption off across the CR3 round trip
+	Racy                  // Linux 2.6.10-rc2: preemptible between the CR3 read and the write
+	Modern                // Linux since 2018 (decab0888e6e): the primitive asserts, its callers disable preemption
 	NumVariants
 )
 
@@ -30,8 +33,9 @@ const (
 // values on the command line, in the same order (kernel/cmdline;
 // variant_test.go checks that the two agree).
 var variants = [NumVariants]struct{ name, about string }{
-	Fixed: {"fixed", "fixed (preemption disabled around the CR3 round trip)"},
-	Racy:  {"racy", "RACY (2.6.10-rc2, no preemption guard)"},
+	Fixed:  {"fixed", "fixed (preemption disabled around the CR3 round trip)"},
+	Racy:   {"racy", "RACY (2.6.10-rc2, no preemption guard)"},
+	Modern: {"modern", "modern (the primitive asserts non-preemptible, callers guard; switch_mm by loaded_mm, CR3 checked at every switch)"},
 }
 
 // String returns the variant's name, as flush= spells it.
@@ -109,9 +113,16 @@ var (
 //go:noinline
 //go:nosplit
 func flushTLB() {
+	//lab:flush begin
 	preempt.Disable()
 	asm.FlushTLBRaw()
 	preempt.Enable()
+	//lab:flush stub
+	//// LAB flush (docs/labs/flush.md): as it stands this is the racy flush
+	//// again. Make sure no other task can run between the CR3 read and
+	//// the CR3 write of asm.FlushTLBRaw.
+	//asm.FlushTLBRaw()
+	//lab:flush end
 }
 
 // flushTLBGlobal is __flush_tlb_global() with the fix.
@@ -119,9 +130,14 @@ func flushTLB() {
 //go:noinline
 //go:nosplit
 func flushTLBGlobal() {
+	//lab:flush begin
 	preempt.Disable()
 	asm.FlushTLBGlobalRaw(CR4Features)
 	preempt.Enable()
+	//lab:flush stub
+	//// LAB flush: the same window, between the CR4 writes.
+	//asm.FlushTLBGlobalRaw(CR4Features)
+	//lab:flush end
 }
 
 // flushTLBRacy is the 2.6.10-rc2 __flush_tlb(): preemptible between the two
@@ -152,23 +168,32 @@ func noteUnguarded() {
 	}
 }
 
-// Flush flushes the non-global TLB entries with the selected variant.
+// Flush flushes the non-global TLB entries with the selected variant: the
+// kernel's flush for an address space whose mappings changed (Linux:
+// flush_tlb_mm_range on one CPU; in 2016 __flush_tlb_up, the exit path's).
+// Any context may call it: with flush=modern the guard is here, in the
+// caller of the asserting primitive (flushTLBMMRange).
 func Flush() {
 	atomic.AddUint64(&Flushes, 1)
 	switch Selected {
 	case Racy:
 		flushTLBRacy()
+	case Modern:
+		flushTLBMMRange()
 	default:
 		flushTLB()
 	}
 }
 
-// FlushGlobal flushes every TLB entry, global ones too, with the selected variant.
+// FlushGlobal flushes every TLB entry, global ones too, with the selected
+// variant (Linux: flush_tlb_all). Any context may call it; see Flush.
 func FlushGlobal() {
 	atomic.AddUint64(&GlobalFlushes, 1)
 	switch Selected {
 	case Racy:
 		flushTLBGlobalRacy()
+	case Modern:
+		flushTLBAll()
 	default:
 		flushTLBGlobal()
 	}
@@ -183,6 +208,8 @@ func Primitives() (local, global func()) {
 	switch Selected {
 	case Racy:
 		return flushTLBRacy, flushTLBGlobalRacy
+	case Modern:
+		return flushTLBMMRange, flushTLBAll // the caller side of the contract (tlb_modern.go)
 	default:
 		return flushTLB, flushTLBGlobal
 	}

@@ -6,20 +6,32 @@ import (
 	"tlbrace/kernel/rt"
 )
 
-// Lazy TLB on several CPUs, after Linux 2.6.10 (include/asm-i386/
-// mmu_context.h, arch/i386/kernel/smp.c).
+// cpu_tlbstate: each CPU's TLB state, one structure per CPU holding both
+// generations of Linux's, since flush= picks the protocol at boot.
 //
-// Each CPU keeps cpu_tlbstate: the address space it last loaded
-// (ActiveMM) and whether a task that owns it runs there (OK) or a kernel
-// thread borrows it (LAZY). Each MM keeps cpu_vm_mask: the CPUs that may
-// hold its translations in their TLBs, so a change to its mappings must
-// reach them (shootdown.go). The context switch maintains both
+// Linux 2.6.10 (include/asm-i386/mmu_context.h, arch/i386/kernel/smp.c)
+// keeps State and ActiveMM: the address space the CPU last switched to,
+// and whether a task that owns it runs there (OK) or a kernel thread
+// borrows it (LAZY). Each MM keeps cpu_vm_mask: the CPUs that may hold its
+// translations in their TLBs, so a change to its mappings must reach them
+// (shootdown.go). The context switch maintains all of it
 // (kernel/sched/switch.go, switchMM and enterLazyTLB). A lazy CPU that a
 // shootdown reaches leaves the mm instead of flushing it (LeaveMM): it
 // drops out of the mask, loads the kernel's own page table, and stops
 // receiving flushes for that mm — which is why switch_mm must reload CR3
 // when such a CPU comes back to the same mm (the missed-shootdown bug
-// when it does not: Shootdown NoReload).
+// when it does not: Shootdown NoReload). ActiveMM is not changed by
+// leaving: it still names the mm the CPU left.
+//
+// Modern Linux (arch/x86/mm/tlb.c) keeps LoadedMM instead: what CR3
+// *should* hold — the address space switch_mm last loaded, init_mm once
+// the CPU left (LeaveMM) — and is_lazy, which is State == TLBLazy here.
+// While switch_mm writes CR3, LoadedMM holds the sentinel SwitchingMM
+// (Linux: LOADED_MM_SWITCHING), so that anything looking at it then — an
+// NMI, a flush IPI; here interrupts are off, so nothing can — knows CR3 is
+// in flux. Every variant keeps it up to date; flush=modern's switch_mm
+// decides by it, and its CONFIG_DEBUG_VM check compares CR3 with it
+// (kernel/sched/tlbstate.go says why, and what it cannot protect against).
 
 // TLB states (Linux i386 TLBSTATE_OK, TLBSTATE_LAZY).
 const (
@@ -29,9 +41,16 @@ const (
 
 // TLBState is one CPU's cpu_tlbstate.
 type TLBState struct {
-	State    int32
-	ActiveMM *MM
+	State    int32 // TLBOK or TLBLazy (modern: is_lazy = State == TLBLazy)
+	ActiveMM *MM   // 2.6.10's active_mm: the mm last switched to, left or not
+	LoadedMM *MM   // modern loaded_mm: what CR3 should hold; &SwitchingMM during the write
 }
+
+// SwitchingMM is the sentinel LoadedMM holds while CR3 is being written.
+var SwitchingMM = MM{ID: -3}
+
+// Lazy is is_lazy: the CPU runs lazily on a borrowed mm.
+func (s *TLBState) Lazy() bool { return s.State == TLBLazy }
 
 // CPUTLB is every CPU's cpu_tlbstate. Each CPU writes only its own, with
 // interrupts off (the switch, the shootdown IPI, LeaveMM).
@@ -40,7 +59,7 @@ var CPUTLB [rt.MaxCPUs]TLBState
 // InitTLBState starts CPU cpu lazily on init_mm (the kernel's own table,
 // which it runs on as it comes up).
 func InitTLBState(cpu int) {
-	CPUTLB[cpu] = TLBState{State: TLBLazy, ActiveMM: &InitMM}
+	CPUTLB[cpu] = TLBState{State: TLBLazy, ActiveMM: &InitMM, LoadedMM: &InitMM}
 	InitMM.MaskSet(cpu)
 }
 
@@ -74,7 +93,7 @@ var (
 // LeaveMM is Linux's leave_mm(cpu): the lazy CPU cpu stops taking flushes
 // for the mm it borrows — out of its mask, CR3 on the kernel's own page
 // table (which maps no user page, so nothing of that mm can be cached any
-// more). Only legal while lazy: a CPU running a task that owns the mm must
+// more), loaded_mm init_mm as modern Linux's leave_mm makes it. Only legal while lazy: a CPU running a task that owns the mm must
 // flush instead. Runs on cpu with interrupts off (the shootdown IPI, or
 // FlushTLBMM from a lazy context).
 //
@@ -89,7 +108,9 @@ func LeaveMM(cpu int) {
 	}
 	s.ActiveMM.MaskClear(cpu)
 	atomic.AddUint64(&LazyLeaves, 1)
+	s.LoadedMM = &SwitchingMM
 	LoadCR3(&InitMM)
+	s.LoadedMM = &InitMM
 	if OnLeave != nil {
 		OnLeave(cpu, s.ActiveMM)
 	}

@@ -15,9 +15,13 @@ import (
 	"tlbrace/kernel/trace"
 )
 
-// Stress starts the reproducer with a flush variant (installed by the
-// kernel, which knows the worker program and the boot options).
-var Stress func(v mm.Variant, seconds uint64)
+// Stress starts the reproducer with a flush variant, Race the race demo
+// of make qemu (installed by the kernel, which knows the worker program
+// and the boot options).
+var (
+	Stress func(v mm.Variant, seconds uint64)
+	Race   func()
+)
 
 type command struct {
 	name, args, help string
@@ -30,7 +34,8 @@ var commands = [...]command{
 	{"mm", "", "address spaces: id, page table, mm_users, mm_count, VMAs; and what CR3 holds", mms},
 	{"stat", "", "scheduler, TLB and fault counters, per CPU too", stat},
 	{"trace", "", "the last trace events (recorded during stress runs)", dumpTrace},
-	{"stress", "racy|fixed [seconds]", "run the lockup reproducer (default 10 s); a detection ends the session", runStress},
+	{"stress", "racy|fixed [seconds]", "run the lockup reproducer (default 10 s, or until a detection)", runStress},
+	{"race", "", "the race demo again: racy until detected, explained, then fixed", runRace},
 	{"exit", "", "leave QEMU", exit},
 }
 
@@ -180,6 +185,14 @@ func runStress(arg string) {
 		return
 	}
 	Stress(v, secs)
+}
+
+func runRace(string) {
+	if Race == nil {
+		console.Print("race is not available\n")
+		return
+	}
+	Race()
 }
 
 func exit(string) { rt.Exit(rt.ExitPass) }

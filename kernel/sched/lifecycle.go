@@ -11,8 +11,9 @@ import (
 )
 
 // A task's life: spawned (Spawn, SpawnUser), running, dead (Exit,
-// ExitFromTrap, killed by a fault, Kill), reaped (finishTaskSwitch frees
-// the slot of a task that died running, once the CPU is off its stack).
+// ExitFromTrap and do_exit in exit.go, killed by a fault, Kill), reaped
+// (finishTaskSwitch frees the slot of a task that died running, once the
+// CPU is off its stack).
 
 // Counters. TasksKilled counts tasks killed (by faults or by Kill);
 // FaultKills only those a fault of their own killed.
@@ -70,6 +71,7 @@ func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr
 		kick(t.CPU)
 	}
 	TasksSpawned++
+	t.Serial = TasksSpawned
 	return t
 }
 
@@ -120,11 +122,12 @@ func Exit(code int) {
 }
 
 // ExitFromTrap ends the current task from a trap handler (the exit system
-// call): like Exit, but the switch happens on the way out of the trap.
+// call, a fatal fault): the task runs do_exit on its own kernel stack as
+// the trap returns (exit.go), preemptible, as a Linux task does.
 func ExitFromTrap(code int) {
 	t := this().curr
-	markDead(t, code)
-	t.Preempt.NeedResched = true
+	t.ExitCode = code
+	t.exiting = true
 }
 
 // killCurrent ends the current user task from a trap handler after a
@@ -161,7 +164,9 @@ func Kill(t *Task) {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
 	rqLock.Acquire()
-	if t == nil || t == this().curr || t.State == Free || t.State == Dead || t.killReq {
+	if t == nil || t == this().curr || t.State == Free || t.State == Dead || t.killReq || t.inExit {
+		// (A task in do_exit finishes it: killed half-way, its teardown
+		// would never end.)
 		rqLock.Release()
 		return
 	}

@@ -38,6 +38,9 @@ func preemptIRQ(f *trap.Frame) {
 	if !started {
 		return
 	}
+	if this().curr.exiting {
+		doExit() // never returns (exit.go)
+	}
 	preemptOnReturn(f)
 	tickDone(this()) // this CPU's: the task may have come back on another
 }
@@ -51,6 +54,9 @@ func preemptOnReturn(f *trap.Frame) {
 	if t.Preempt.Count != 0 {
 		return // preempt_enable will reschedule, and count it (preempt.Deferred)
 	}
+	if f.Flags&asm.FlagIF == 0 {
+		return // an exception (the injector's #DB) inside an interrupts-off section: not preemptible either
+	}
 	if t.State == Running {
 		t.Preemptions++
 		atomic.AddUint64(&Preemptions, 1)
@@ -63,7 +69,8 @@ func preemptOnReturn(f *trap.Frame) {
 			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
 			t.windowCPU = c.id
 			if trace.Enabled {
-				trace.Add(trace.PreemptWindow, t.ID, 0, t.ActiveMM.IDOrNone(), f.AX, 0)
+				// B says what preempted it: the timer, or a breakpoint (inject=).
+				trace.Add(trace.PreemptWindow, t.ID, int(f.Vector), t.ActiveMM.IDOrNone(), f.AX, 0)
 			}
 		}
 	}

@@ -75,8 +75,8 @@ func Init(p Policy, seed uint64) {
 func schedule() {
 	flags := asm.SaveFlagsCli()
 	c := this()
-	if t := c.curr; t.killReq && t.State != Dead {
-		markDead(t, -1) // Kill asked while it ran on this CPU
+	if t := c.curr; t.killReq && t.State != Dead && !t.inExit {
+		markDead(t, -1) // Kill asked while it ran on this CPU (one in do_exit finishes it)
 	}
 	rqLock.Acquire()
 	scheduleLocked(c)
@@ -297,6 +297,25 @@ func Sleep(n uint64) {
 	sleepUntil(c.curr, Ticks+n)
 	Voluntary++
 	scheduleLocked(c)
+	asm.RestoreFlags(flags)
+}
+
+// Wake makes a sleeping task runnable at once, before its tick comes (a
+// detector waking the workload's supervisor); any other task is left as
+// it is. A detector may call it from inside a switch (the CR3 check of
+// contextSwitch), where this CPU holds rqLock already.
+func Wake(t *Task) {
+	flags := asm.SaveFlagsCli()
+	held := rqLock.HeldHere()
+	if !held {
+		rqLock.Acquire()
+	}
+	if t != nil && t.State == Sleeping {
+		wake(t)
+	}
+	if !held {
+		rqLock.Release()
+	}
 	asm.RestoreFlags(flags)
 }
 

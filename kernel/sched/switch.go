@@ -12,9 +12,10 @@ import (
 // The mm side of a context switch, all of it: Linux 2.6.10's
 // context_switch() (kernel/sched.c) with i386 switch_mm() and
 // enter_lazy_tlb() (include/asm-i386/mmu_context.h), finish_task_switch(),
-// and leave_mm(). The steps of contextSwitch are numbered; "README step N"
-// marks where the race of the README's trace ("A detected lockup, step by
-// step") passes through them. The only CR3 writes are in kernel/mm/tlb.go:
+// and leave_mm(). The steps of contextSwitch are lettered (a) to (f), so
+// as not to be confused with the numbered steps of the race in the README
+// ("A detected lockup, step by step"); "README step N" marks where the
+// race passes through them. The only CR3 writes are in kernel/mm/tlb.go:
 // mm.LoadCR3 here, and the flushes' write-back.
 
 var (
@@ -33,31 +34,50 @@ var (
 // rqLock is held; the task switched to releases it (finishTaskSwitch).
 func contextSwitch(c *cpuState, prev, next *Task) {
 	oldmm := prev.ActiveMM
+	if mm.Selected == mm.Modern {
+		debugVMCheck(c, prev, next) // CONFIG_DEBUG_VM, always on with flush=modern (tlbstate.go)
+	}
 
 	if next.MM == nil {
-		// Step 1: a kernel thread has no address space of its own: it
+		// (a) A kernel thread has no address space of its own: it
 		// borrows prev's (lazy TLB). No CR3 write: the kernel half is the
 		// same in every page table. The scheduler now *believes* CR3
 		// holds oldmm's page table — it never looks. (README steps 1, 4
 		// and 5: kflush borrows; whatever CR3 holds, it keeps.)
+		//lab:lazy begin
 		next.ActiveMM = oldmm
 		oldmm.Grab()
 		enterLazyTLB(c, oldmm, next)
+		//lab:lazy stub
+		//// LAB lazy (docs/labs/lazy.md): as it stands a kernel thread runs
+		//// on init_mm, and every switch to it from a user task loads CR3.
+		//// Let it borrow prev's address space instead (lazy TLB): the
+		//// kernel half of every page table is the same.
+		//next.ActiveMM = &mm.InitMM
+		//mm.InitMM.Grab()
+		//switchMM(c, oldmm, &mm.InitMM, next)
+		//lab:lazy end
 	} else {
-		// Step 2: a user task gets its own mm. switchMM writes CR3 only
+		// (b) A user task gets its own mm. switchMM writes CR3 only
 		// if oldmm differs from next.mm (README step 3). If a lazy thread
 		// wrote a stale CR3 while borrowing next.mm, they are equal, CR3
 		// is not reloaded, and next runs on the wrong page tables
-		// (README step 6).
+		// (README step 5).
 		switchMM(c, oldmm, next.MM, next)
 		next.ActiveMM = next.MM
 	}
 
 	if prev.MM == nil {
-		// Step 3: a kernel thread gives up what it borrowed; the run
-		// queue drops the reference once we are off prev's stack (step 6).
+		// (c) A kernel thread gives up what it borrowed; the run
+		// queue drops the reference once we are off prev's stack, (f).
+		//lab:lazy begin
 		prev.ActiveMM = nil
 		c.prevMM = oldmm
+		//lab:lazy stub
+		//// LAB lazy: prev's reference to what it ran on must be dropped,
+		//// but not here: we still run on prev's stack.
+		//prev.ActiveMM = nil
+		//lab:lazy end
 	}
 
 	if next.inWindow && next.windowCPU != c.id {
@@ -78,20 +98,25 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 	}
 	next.inWindow = false
 
-	// Step 4: the debug check (checkcr3=on): does CR3 hold what the
+	// (d) The debug check (checkcr3=on): does CR3 hold what the
 	// scheduler believes? Linux 2.6.10 has none; this is how modern
 	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
-	if CheckCR3 && next.ActiveMM != nil {
-		cr3 := asm.ReadCR3()
-		// A kernel thread on a CPU that left its borrowed mm (mm.LeaveMM)
-		// runs on the kernel's table by design.
-		left := next.MM == nil && cr3 == mm.KernelRoot && next.ActiveMM.CPUMask()&(1<<c.id) == 0
-		if cr3 != next.ActiveMM.Root && !left && OnCR3Mismatch != nil {
-			OnCR3Mismatch(prev, next, cr3)
+	// (flush=modern checks before the switch instead, against loaded_mm.)
+	// A kernel thread on a CPU that left the mm it borrows (mm.LeaveMM: a
+	// shootdown, or its own flush of that mm) runs on the kernel's table
+	// by design: nothing to check.
+	if CheckCR3 && mm.Selected != mm.Modern && next.ActiveMM != nil && !leftLazily(c, next) {
+		//lab:detect begin
+		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root {
+			cr3Mismatch(prev, next, cr3)
 		}
+		//lab:detect stub
+		//// LAB detect (docs/labs/detect.md): does CR3 hold the page table
+		//// the scheduler believes next runs on? Tell cr3Mismatch if not.
+		//lab:detect end
 	}
 
-	// Step 5: switch stacks and registers (switch_to). Returns in next.
+	// (e) Switch stacks and registers (switch_to). Returns in next.
 	prev.Switches++
 	c.Switches++
 	if next == c.idle {
@@ -107,10 +132,17 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 	next.State, next.onCPU = Running, true
 	asm.Switch(&prev.SP, next.SP, rt.TLSWord(&next.G))
 
-	// Step 6: now on next's stack, in next (or in taskEntry for a new
-	// task) — and maybe on another CPU than the one that switched away
-	// from it: c is stale, finishTaskSwitch looks again.
+	// (f) Now on next's stack, in next (or in taskEntry for a new task) —
+	// and maybe on another CPU than the one that switched away from it: c
+	// is stale, finishTaskSwitch looks again.
 	finishTaskSwitch()
+}
+
+// leftLazily reports whether next is a kernel thread on CPU c, which left
+// the mm it borrows (mm.LeaveMM: out of its cpu_vm_mask, CR3 on the
+// kernel's own table).
+func leftLazily(c *cpuState, next *Task) bool {
+	return next.MM == nil && next.ActiveMM.CPUMask()&(1<<c.id) == 0 && asm.ReadCR3() == mm.KernelRoot
 }
 
 // switchMM is switch_mm(prev, next, tsk) on CPU c, Linux 2.6.10's i386
@@ -122,13 +154,15 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 //	  one in flight finds active_mm changed and is ignored), state OK,
 //	  active_mm = next, join next's mask (IPIs for next start), load CR3.
 //	prev == next: the CPU ran next lazily (a kernel thread borrowed it).
-//	  State OK again; and if this CPU is no longer in next's mask, a
-//	  shootdown made it leave next while lazy (LeaveMM: CR3 on the
-//	  kernel's table, flushes for next no longer delivered): it must
-//	  reload CR3, or it runs next's task on the kernel's table — or, had
-//	  the leaving been skipped, on stale translations. Otherwise the
-//	  scheduler trusts that CR3 already holds next's table — which a lazy
-//	  thread's stale write-back can have broken (README step 6).
+//	  State OK again; and if this CPU is no longer in next's mask, it
+//	  reloads CR3 (lazyReentry). Otherwise the scheduler trusts that CR3
+//	  already holds next's table — which a lazy thread's stale
+//	  write-back can have broken (README step 5).
+//
+// With flush=modern it is switch_mm_irqs_off: prev is this CPU's
+// loaded_mm, not the previous task's active_mm (tlbstate.go says why, and
+// why that does not stop the race); a CPU that left next has init_mm
+// loaded, so it reloads.
 //
 // Switching page tables with interrupts on would let an interrupt see a
 // half-switched task: a kernel bug.
@@ -139,65 +173,95 @@ func switchMM(c *cpuState, prev, next *mm.MM, t *Task) {
 		Bug("switch_mm with interrupts enabled")
 	}
 	s := &mm.CPUTLB[c.id]
-	if prev != next {
-		prev.MaskClear(c.id)
-		s.State, s.ActiveMM = mm.TLBOK, next
-		next.MaskSet(c.id)
-		CR3Writes++
-		mm.LoadCR3(next)
+	s.State = mm.TLBOK // (modern: is_lazy = false)
+	if mm.Selected == mm.Modern {
+		prev = s.LoadedMM
+	}
+	if prev == next && lazyReentry(c, next, t) {
+		return
+	}
+	//lab:lazy begin
+	if prev == next {
+		CR3Skips++ // the scheduler trusts that CR3 already holds next's table
 		if trace.Enabled {
-			trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
+			trace.Add(trace.CR3Skip, t.ID, 0, next.ID, 0, asm.ReadCR3())
 		}
 		return
 	}
-	s.State = mm.TLBOK
-	if s.ActiveMM != next {
+	CR3Writes++
+	loadMM(c, prev, next)
+	if trace.Enabled {
+		trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
+	}
+	//lab:lazy stub
+	//// LAB lazy: this loads CR3 at every switch, even between two tasks
+	//// of one address space. Load it only when the mm changes (and
+	//// count and trace the switches that need none: CR3Skips, CR3Skip).
+	//CR3Writes++
+	//loadMM(c, prev, next)
+	//if trace.Enabled {
+	//	trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
+	//}
+	//lab:lazy end
+}
+
+// lazyReentry is switch_mm's prev == next branch on several CPUs: the CPU
+// ran next lazily (a kernel thread borrowed it). If this CPU is no longer
+// in next's mask, a shootdown made it leave next while lazy (LeaveMM: CR3
+// on the kernel's table, flushes for next no longer delivered): it must
+// reload CR3, or it runs next's task on the kernel's table — or, had the
+// leaving been skipped, on stale translations. lazyReentry reloads (or,
+// under shootdown=noreload, counts the reload it does not do) and reports
+// true; false when the CPU is still in the mask and the caller may trust
+// CR3.
+func lazyReentry(c *cpuState, next *mm.MM, t *Task) bool {
+	if s := &mm.CPUTLB[c.id]; s.ActiveMM != next {
 		Bugf("switch_mm(mm %d, same): this CPU's cpu_tlbstate says mm %d", next.ID, s.ActiveMM.IDOrNone())
 	}
-	if !next.MaskTestAndSet(c.id) {
-		// Lazy re-entry: a shootdown made this CPU leave next while a
-		// kernel thread borrowed it.
-		if mm.Shootdown == mm.ShootdownNoReload {
-			atomic.AddUint64(&mm.MissedReloads, 1)
-			if trace.Enabled {
-				trace.Add(trace.NoReload, t.ID, 0, next.ID, 0, asm.ReadCR3())
-			}
-			return
-		}
-		atomic.AddUint64(&mm.LazyReloads, 1)
-		CR3Writes++
-		mm.LoadCR3(next)
+	if next.MaskTestAndSet(c.id) {
+		return false
+	}
+	if mm.Shootdown == mm.ShootdownNoReload {
+		atomic.AddUint64(&mm.MissedReloads, 1)
 		if trace.Enabled {
-			trace.Add(trace.Reload, t.ID, 0, next.ID, 0, next.Root)
+			trace.Add(trace.NoReload, t.ID, 0, next.ID, 0, asm.ReadCR3())
 		}
-		return
+		return true
 	}
-	CR3Skips++ // the scheduler trusts that CR3 already holds next's table
+	atomic.AddUint64(&mm.LazyReloads, 1)
+	CR3Writes++
+	loadMM(c, nil, next)
 	if trace.Enabled {
-		trace.Add(trace.CR3Skip, t.ID, 0, next.ID, 0, asm.ReadCR3())
+		trace.Add(trace.Reload, t.ID, 0, next.ID, 0, next.Root)
 	}
+	return true
 }
 
 // enterLazyTLB is enter_lazy_tlb(): a kernel thread borrows m on CPU c,
-// which becomes lazy (cpu_tlbstate LAZY) — it stays in m's mask and
-// keeps m's CR3, but a shootdown for m will make it leave m instead of
-// flushing.
+// which becomes lazy (cpu_tlbstate LAZY; modern Linux's is_lazy) — it
+// stays in m's mask and keeps m's CR3, but a shootdown for m will make it
+// leave m instead of flushing. No CR3 write, in any variant.
 func enterLazyTLB(c *cpuState, m *mm.MM, t *Task) {
 	if s := &mm.CPUTLB[c.id]; s.State == mm.TLBOK {
 		s.State = mm.TLBLazy
 	}
+	//lab:lazy begin
 	LazyBorrows++
 	t.Borrows++
 	if trace.Enabled {
 		trace.Add(trace.Borrow, t.ID, 0, m.ID, 0, 0)
 	}
+	//lab:lazy stub
+	//// LAB lazy: count the borrow (LazyBorrows, t.Borrows) and trace it
+	//// (trace.Borrow): the reports and the race's explanation read them.
+	//lab:lazy end
 }
 
 // finishTaskSwitch is finish_task_switch(), in the task we switched to,
 // on its own stack, with rqLock held: the task switched away from is off
-// this CPU now (another may pick it once the lock is free); drop the mm a
-// kernel thread gave up (step 3), reap a task that died running
-// (lifecycle.go), release the lock.
+// this CPU now (another may pick it once the lock is free); reap a task
+// that died running (lifecycle.go), release the lock, and drop the mm a
+// kernel thread gave up ((c) of contextSwitch).
 func finishTaskSwitch() {
 	c := this()
 	measureSwitch(c)
@@ -205,7 +269,7 @@ func finishTaskSwitch() {
 		p.onCPU = false
 		c.prev = nil
 	}
-	m := c.prevMM
+	m := c.prevMM // rq->prev_mm, handed over by (c); nil if prev was no kernel thread
 	c.prevMM = nil
 	if d := c.prevDead; d != nil {
 		c.prevDead = nil
@@ -218,9 +282,15 @@ func finishTaskSwitch() {
 	// is free: under -icount, arming the timer hands the host thread to
 	// the other vCPUs, which must not find the run queues locked.
 	tickDone(c)
+	//lab:lazy begin
 	if m != nil {
 		m.Drop()
 	}
+	//lab:lazy stub
+	//// LAB lazy: drop the reference a kernel thread gave up (m, taken
+	//// from c.prevMM above), now that we are off its stack.
+	//_ = m
+	//lab:lazy end
 }
 
 // LeaveMM makes the running kernel thread let go of whatever address
@@ -237,13 +307,8 @@ func LeaveMM() {
 		old := t.ActiveMM
 		mm.InitMM.Grab()
 		t.ActiveMM = &mm.InitMM
-		if old != nil {
-			old.MaskClear(c.id)
-		}
-		s := &mm.CPUTLB[c.id]
-		s.State, s.ActiveMM = mm.TLBLazy, &mm.InitMM
-		mm.InitMM.MaskSet(c.id)
-		mm.LoadCR3(&mm.InitMM)
+		mm.CPUTLB[c.id].State = mm.TLBLazy
+		loadMM(c, old, &mm.InitMM)
 		if old != nil {
 			old.Drop()
 		}

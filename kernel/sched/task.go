@@ -27,10 +27,13 @@ func (s TaskState) String() string { return stateNames[s] }
 // Task is a thread of execution: a kernel thread (MM nil; it runs lazily
 // on a borrowed ActiveMM) or a user task (MM its own address space).
 type Task struct {
-	ID    int
-	name  [24]byte
-	nlen  int
-	State TaskState
+	ID int
+	// Serial tells apart the tasks that use one slot one after the other:
+	// the value of TasksSpawned when it was spawned.
+	Serial uint64
+	name   [24]byte
+	nlen   int
+	State  TaskState
 
 	// Preempt is this task's preempt_count and need_resched flag.
 	Preempt preempt.State
@@ -57,6 +60,8 @@ type Task struct {
 
 	WakeAt   uint64 // tick to wake at, when Sleeping
 	ExitCode int
+	exiting  bool // ExitFromTrap: run do_exit when the trap returns (exit.go)
+	inExit   bool // in do_exit: Kill leaves it to finish
 
 	// CPU is the processor the task runs on, or last ran on. onCPU: it is
 	// some CPU's current task right now (from the switch to it until the

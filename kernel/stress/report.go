@@ -3,12 +3,7 @@ package stress
 import (
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
-	"tlbrace/kernel/inject"
-	"tlbrace/kernel/mm"
-	"tlbrace/kernel/preempt"
-	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
-	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
 	"tlbrace/kernel/user"
 )
@@ -33,15 +28,14 @@ var (
 // watchdog runs at every tick: no worker progress (system calls) for
 // cfg.Hang seconds of guest time, while no other detector fired, is a hang of another kind.
 func watchdog(f *trap.Frame) {
-	if stopped || detected {
+	if over() {
 		return
 	}
 	// A worker never faults by itself: any worker killed by a fault the
 	// other detectors did not explain is the race too (e.g. executing or
 	// reading through another task's page tables).
-	if sched.FaultKills != faultKills0 {
+	if sched.FaultKills != faultKills0 && detect("WORKER-KILLED") {
 		WorkerKills++
-		detect("WORKER-KILLED")
 		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
 		finish()
 	}
@@ -60,8 +54,10 @@ func watchdog(f *trap.Frame) {
 		starved(share)
 		return
 	}
+	if !detect("HANG") {
+		return
+	}
 	Hangs++
-	detect("HANG")
 	console.Printf("  no worker made a system call in %d s of ticks (hang=), although timer ticks took only %d%% of the guest time: the tasks had time to run\n",
 		cfg.Hang, share)
 	finish()
@@ -71,8 +67,11 @@ func watchdog(f *trap.Frame) {
 // progress because timer ticks ate their time. Not a detection — nothing
 // the kernel did was wrong — but not a pass either: the run proved nothing.
 func starved(share uint64) {
-	asm.Cli()
-	Starved = true
+	if !reporting.CompareAndSwap(false, true) {
+		return // a detection came first, or the run's end
+	}
+	g := console.Begin()
+	result.Starved, result.Ticks, result.Counts = true, sched.Ticks-startTick, since(&base)
 	console.Printf("STARVED: no worker made a system call in %d s of ticks (hang=), and timer ticks (handler, schedule, switch) took %d%% of the guest time:\n"+
 		"  each tick held too few instructions for the tasks to make progress. The kernel did not hang; this run cannot judge it.\n"+
 		"  Under QEMU -icount shift=auto a loaded host shortens every tick in instructions: run at a fixed shift (qemu.sh stress does).\n",
@@ -80,12 +79,9 @@ func starved(share uint64) {
 	printStat(0)
 	PrintTasks()
 	console.Printf("stress: result starved flush=%s\n", variant())
-	detected = true // stop the watchdog and the supervisor
-	exitDetected()
+	console.End(g)
+	end() // stop the watchdog and wake the supervisor
 }
-
-// Starved reports that a run ended starved (see starved).
-var Starved bool
 
 // percent returns part*100/whole, 0 for an empty whole.
 func percent(part, whole uint64) uint64 {
@@ -103,29 +99,37 @@ var statStartTSC, statStartCycles uint64
 // ticks, "STAT end" (second 0) at the end of a run; quiet runs print only
 // the last.
 func printStat(second uint64) {
-	if cfg.Quiet && second != 0 {
+	if (cfg.Quiet || cfg.Brief) && second != 0 {
 		return
 	}
-	var head [24]byte
-	n := console.Format(head[:], "t=%ds", second)
+	g := console.Begin() // one line, whatever other CPUs print
+	defer console.End(g)
+	c, ticks := since(&base), sched.Ticks-startTick
 	if second == 0 {
-		n = copy(head[:], "end")
+		// The end line shows the counts the run's Result holds: taken at
+		// the detection, or when the run's time was up (before the teardown).
+		c, ticks = result.Counts, result.Ticks
+		console.Print("STAT end ")
+	} else {
+		console.Printf("STAT t=%ds ", second)
 	}
-	// With several CPUs: how many, and how often a task resumed on
-	// another CPU than it left (one Printf: the line stays whole).
-	var tail [96]byte
-	m, now := 0, asm.Rdtsc()
-	if cpus := sched.CPUs(); cpus > 1 {
-		m = console.Format(tail[:], " cpus=%d migrations=%d window_migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.WindowMigrations, sched.ReschedIPIs)
-	}
-	console.Printf("STAT %s ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
+	now := asm.Rdtsc()
+	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d%s\n",
-		head[:n], sched.Ticks-startTick, sched.Schedules, sched.Preemptions, sched.WindowHits, sched.PreemptionsInWindow,
-		preempt.Deferred, mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes, sched.LazyBorrows,
-		sched.CR3Writes, sched.CR3Skips, mm.SpuriousFaults, mm.SpuriousEpisodes, mm.DemandFaults, inject.Injections, inject.Refused,
-		Lockups+CrossMM+Foreign+CR3Mismatches+StaleRoots+Hangs+WorkerKills,
-		tickShare(sched.TickCycles-statStartCycles, now-statStartTSC), now-statStartTSC, tail[:m])
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
+		ticks, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
+		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
+		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
+		detections(),
+		tickShare(sched.TickCycles-statStartCycles, now-statStartTSC),
+		now-statStartTSC)
+	printScenarioStat() // scenario.go: the recurrences' counters
+	// With several CPUs: how many, and how often a task resumed on
+	// another CPU than it left.
+	if cpus := sched.CPUs(); cpus > 1 {
+		console.Printf(" cpus=%d migrations=%d window_migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.WindowMigrations, sched.ReschedIPIs)
+	}
+	console.Print("\n")
 }
 
 // tickShare is the share of the guest time timer ticks took: the cycles
@@ -134,15 +138,22 @@ func tickShare(tickCycles, elapsed uint64) uint64 {
 	return percent(tickCycles, elapsed*uint64(sched.CPUs()))
 }
 
+// detections is the STAT lines' count: a run stops at its first.
+func detections() int {
+	if result.Kind != "" {
+		return 1
+	}
+	return 0
+}
+
+// printSummary ends a run no detector stopped.
 func printSummary() {
 	printStat(0)
-	PrintTasks()
-	if detected {
-		console.Printf("stress: result detected flush=%s\n", variant())
-		return
+	if !cfg.Brief {
+		PrintTasks()
 	}
 	console.Printf("stress: result clean flush=%s window_hits=%d (interrupts inside a flush window, none of which could preempt)\n",
-		variant(), sched.WindowHits)
+		variant(), result.Counts.WindowHits)
 }
 
 // PrintTasks prints the per-task table and, with several CPUs, a line
@@ -178,9 +189,4 @@ func churn(second uint64) {
 		sched.Kill(t)
 	}
 	spawnWorker(i)
-}
-
-func exitDetected() {
-	trace.Enabled = false
-	rt.Exit(rt.ExitTestFailed)
 }

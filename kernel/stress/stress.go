@@ -20,9 +20,12 @@ import (
 	"unsafe"
 
 	"tlbrace/asm"
+	"tlbrace/kernel/cmdline"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/hooks"
+	"tlbrace/kernel/inject"
 	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
@@ -30,20 +33,56 @@ import (
 
 // Config is the workload's knobs (validated by kernel/cmdline).
 type Config struct {
+	Scenario        cmdline.Scenario // who borrows an mm and flushes (scenario_*.go)
+	Caller          cmdline.Caller   // scenario=caller: its flush guarded or not
 	Users, KThreads int
 	Lockup          int    // spurious faults in a row that make a lockup
 	Seconds         uint64 // guest seconds to run; 0 = until stopped
+	Ticks           uint64 // if not 0, run this many ticks instead (less than a second)
 	Hang            uint64 // guest seconds without worker progress that make a hang
 	CheckCR3        bool   // check CR3 against active_mm at every switch
 	Churn           bool   // kill and respawn a worker every second
 	Trace           int    // trace entries to dump on a detection
 	Quiet           bool   // no STAT line every second, only the final one
+	// Brief: a detection prints the trace and its explanation for people
+	// only (no TRACE-RAW block, no task table), and no STAT line every
+	// second (the race demo of make qemu).
+	Brief bool
+	// Inject, if not 0, arms the breakpoint injector with this
+	// probability for the run (hooks.Set.Inject); 0 leaves it as it is.
+	Inject uint32
+}
+
+// Result is how a run ended. A detection no longer stops the machine:
+// the caller decides (the stress workload exits with a test failure, the
+// race demo goes on to the fixed flush, the monitor back to its prompt).
+type Result struct {
+	Kind    string // the detector that fired (LOCKUP, CROSS-MM, ...); "" if none did
+	Starved bool   // ended STARVED: the workers could not run, the run judged nothing
+	Ticks   uint64 // timer ticks from the start to the detection, or to the end
+	Counts  Counts // during the run, up to the detection or the end (the STAT end line)
+}
+
+// Detected reports whether a detector fired.
+func (r *Result) Detected() bool { return r.Kind != "" }
+
+// Counts are the counters of the STAT lines, each counted from the
+// run's start.
+type Counts struct {
+	Switches, Preemptions, WindowHits, WindowPreemptions, Deferred                uint64
+	Flushes, GlobalFlushes, UnguardedLazyFlushes, Borrows, CR3Writes, CR3Skips    uint64
+	SpuriousFaults, SpuriousEpisodes, DemandFaults, Injections, InjectionsRefused uint64
 }
 
 var (
 	cfg     Config
 	worker  []byte
 	stopped bool
+	result  Result
+	base    Counts          // the counters when the run started
+	mark    uint64          // trace.Mark() when the run started
+	boss    *sched.Task     // the task running Run: a detection wakes it
+	kthread [16]*sched.Task // the flushers (kthreads= is at most 16)
 
 	// Detections by kind.
 	Lockups, CrossMM, Foreign, CR3Mismatches, StaleRoots, Hangs, WorkerKills uint64
@@ -55,28 +94,49 @@ var (
 	workerIDs  [sched.MaxTasks]int    // per worker (users= is at most 16)
 )
 
-// Run starts the workload and supervises it from the calling task; it
-// returns true if no detector fired.
-func Run(c Config, workerImage []byte) bool {
+// Run starts the workload, supervises it from the calling task until a
+// detector fires or c.Seconds have passed, tears it down — every task it
+// started is gone, CR3 holds what the scheduler believes, the hooks are
+// those it found — and returns how it ended.
+func Run(c Config, workerImage []byte) Result {
 	cfg, worker = c, workerImage
 	stopped, detected = false, false
 	reporting.Store(false)
+	result = Result{}
 	faultKills0 = sched.FaultKills
+	boss = sched.Current()
+	for i := range kthread {
+		kthread[i] = nil
+	}
 	install()
-	console.Printf("stress: start users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
-		c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3, c.Churn)
+	console.Printf("stress: start scenario=%s users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
+		scenarioName(), c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3 || mm.Selected == mm.Modern, c.Churn)
 	startTick = sched.TickCount()
+	base = counts()
+	mark = trace.Mark()
 	statStartTSC, statStartCycles = asm.Rdtsc(), sched.TickCycles
-	lastProgressTick, Starved = 0, false
-	for i := 0; i < c.Users; i++ {
-		spawnWorker(i)
+	lastProgressTick = 0
+	if c.Scenario != cmdline.ScenarioExit {
+		for i := 0; i < c.Users; i++ {
+			spawnWorker(i)
+		}
 	}
-	for i := 0; i < c.KThreads; i++ {
-		sched.Spawn("kflush", flusher, uintptr(i))
+	if c.Scenario == cmdline.ScenarioKthread {
+		for i := 0; i < c.KThreads && i < len(kthread); i++ {
+			kthread[i] = sched.Spawn("kflush", flusher, uintptr(i))
+		}
 	}
+	startScenario() // the exit and caller scenarios' own tasks (scenario_*.go)
 	second := uint64(0)
 	for !detected {
-		sched.Sleep(sched.HZ)
+		if c.Ticks != 0 { // a run shorter than a second: no STAT line, no churn
+			sched.Sleep(c.Ticks)
+			break
+		}
+		sched.Sleep(sched.HZ) // a detection wakes it early (end)
+		if reporting.Load() {
+			break
+		}
 		second++
 		printStat(second)
 		if c.Churn {
@@ -86,24 +146,77 @@ func Run(c Config, workerImage []byte) bool {
 			break
 		}
 	}
+	if reporting.CompareAndSwap(false, true) {
+		// The run's time is up: no detector may start a report from here
+		// on (over).
+		result.Ticks, result.Counts = sched.Ticks-startTick, since(&base)
+	} else {
+		for !detected {
+			sched.Sleep(1) // a detector on another CPU is finishing its report
+		}
+	}
 	stopped = true // the flushers see it and exit
+	stopScenario()
 	for i := 0; i < c.Users; i++ {
 		if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
 			sched.Kill(t)
 		}
 	}
-	printSummary()
+	if !sched.WaitGone(sched.HZ, kthread[:]...) {
+		console.Print("stress: some flusher threads did not stop within a second\n")
+	}
+	// A racy flusher may have written a stale CR3 on its way out, and the
+	// borrowed mm may be gone: run on init_mm, with CR3 loaded for it.
+	sched.LeaveMM()
+	reloadCR3()
+	if !detected {
+		printSummary()
+	}
 	hooks.Restore(&replaced)
-	return !detected
+	return result
+}
+
+// reloadCR3 loads CR3 with the running task's active_mm, whatever it held.
+func reloadCR3() {
+	preempt.Disable()
+	if m := sched.Current().ActiveMM; m != nil {
+		mm.LoadCR3(m)
+	}
+	preempt.Enable()
+}
+
+// counts reads the counters of the STAT lines.
+func counts() Counts {
+	return Counts{
+		Switches: sched.Schedules, Preemptions: sched.Preemptions, WindowHits: sched.WindowHits,
+		WindowPreemptions: sched.PreemptionsInWindow, Deferred: preempt.Deferred,
+		Flushes: mm.Flushes, GlobalFlushes: mm.GlobalFlushes, UnguardedLazyFlushes: mm.UnguardedLazyFlushes,
+		Borrows: sched.LazyBorrows, CR3Writes: sched.CR3Writes, CR3Skips: sched.CR3Skips,
+		SpuriousFaults: mm.SpuriousFaults, SpuriousEpisodes: mm.SpuriousEpisodes, DemandFaults: mm.DemandFaults,
+		Injections: inject.Injections, InjectionsRefused: inject.Refused,
+	}
+}
+
+// since returns the counters now minus b.
+func since(b *Counts) Counts {
+	c := counts()
+	return Counts{
+		c.Switches - b.Switches, c.Preemptions - b.Preemptions, c.WindowHits - b.WindowHits,
+		c.WindowPreemptions - b.WindowPreemptions, c.Deferred - b.Deferred,
+		c.Flushes - b.Flushes, c.GlobalFlushes - b.GlobalFlushes, c.UnguardedLazyFlushes - b.UnguardedLazyFlushes,
+		c.Borrows - b.Borrows, c.CR3Writes - b.CR3Writes, c.CR3Skips - b.CR3Skips,
+		c.SpuriousFaults - b.SpuriousFaults, c.SpuriousEpisodes - b.SpuriousEpisodes, c.DemandFaults - b.DemandFaults,
+		c.Injections - b.Injections, c.InjectionsRefused - b.InjectionsRefused,
+	}
 }
 
 // variant names the active flush variant, for the reports.
 func variant() string { return mm.Selected.String() }
 
 // detectors is everything the stress workload plugs into the kernel:
-// every detector, the watchdog and the trace (CheckCR3 comes from the
-// configuration). Run installs it and, on a clean end, restores what it
-// replaced; a detection stops the machine.
+// every detector, the watchdog and the trace (CheckCR3 and Inject come
+// from the configuration). Run installs it and restores what it replaced
+// when the run is over, detection or not.
 var detectors = hooks.Set{
 	OnSpurious:    onSpurious,
 	QuietSpurious: true, // onSpurious reports instead
@@ -122,6 +235,7 @@ var replaced hooks.Set
 func install() {
 	set := detectors
 	set.CheckCR3 = cfg.CheckCR3
+	set.Inject = cfg.Inject
 	replaced = hooks.Install(&set)
 }
 
@@ -158,9 +272,8 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 	if run == 1 {
 		trace.Add(trace.Fault, t.ID, 0, t.MM.ID, va, asm.ReadCR3())
 	}
-	if run == cfg.Lockup {
+	if run == cfg.Lockup && detect("LOCKUP") {
 		Lockups++
-		detect("LOCKUP")
 		console.Printf("  task %d (%s) faulted %d times in a row on %#x (%s), present and permitted in its mm %d\n",
 			t.ID, t.Name, run, va, rw(write), t.MM.ID)
 		mm.ReportWrongCR3(t, va, write)
@@ -170,8 +283,10 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 
 // onReport receives the worker's "I read another task's signature".
 func onReport(t *sched.Task, kind, addr, value uintptr) {
+	if !detect("CROSS-MM") {
+		return
+	}
 	CrossMM++
-	detect("CROSS-MM")
 	console.Printf("  task %d (%s) read %#x at %#x: task %d's signature — silent access to another address space\n",
 		t.ID, t.Name(), value, addr, value&0xffff)
 	if t.MM != nil {
@@ -193,11 +308,10 @@ func onReport(t *sched.Task, kind, addr, value uintptr) {
 // space's memory — typically its own stack slot read through another
 // task's page tables, which hold *that* task's pointers.
 func onSegfault(t *mm.Task, va uintptr, write bool) {
-	if t.Name != "worker" {
+	if t.Name != "worker" && t.Name != "exiter" || !detect("FOREIGN-POINTER") {
 		return
 	}
 	Foreign++
-	detect("FOREIGN-POINTER")
 	if o := mm.Owning(va, t.MM); o != nil {
 		console.Printf("  task %d (%s) used %#x, an address of mm %d, not of its own mm %d: it read a pointer through the wrong page tables\n",
 			t.ID, t.Name, va, o.ID, t.MM.ID)
@@ -211,54 +325,90 @@ func onSegfault(t *mm.Task, va uintptr, write bool) {
 }
 
 func onCR3Mismatch(prev, next *sched.Task, cr3 uintptr) {
+	if !detectIn("CR3-MISMATCH", next.ID) { // in the switch, before next runs
+		return
+	}
 	CR3Mismatches++
-	detect("CR3-MISMATCH")
-	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but active_mm %d's page table is %#x\n",
-		prev.ID, prev.Name(), next.ID, next.Name(), cr3, next.ActiveMM.ID, next.ActiveMM.Root)
+	m := sched.CR3ShouldHold(next) // loaded_mm with flush=modern, else next's active_mm
+	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but %s %d's page table is %#x; CR3 belongs to ",
+		prev.ID, prev.Name(), next.ID, next.Name(), cr3, believedName(), m.IDOrNone(), m.Root)
+	mm.PrintOwner(cr3)
+	console.Print("\n")
 	finish()
 }
 
 func onStaleRoot(m *mm.MM) {
+	if !detect("FREED-PGD") {
+		return // (also the teardown of a run that detected: Drop repairs CR3)
+	}
 	StaleRoots++
-	detect("FREED-PGD")
 	console.Printf("  mm %d freed while CR3 still pointed at its page table %#x: a use-after-free\n", m.ID, m.Root)
 	finish()
 }
 
-// reporting is set by the first detection: on several CPUs two may fire
-// at once, and only the first reports (the machine stops after it).
+// reporting is claimed by the first detection, or by the run's end: on
+// several CPUs two detectors may fire at once, and only the first
+// reports; what comes after the run's end is not reported.
 var reporting atomic.Bool
 
-func detect(kind string) {
+// reportGroup is the console group of the report in progress: from
+// detectIn to finish, one piece of output, whatever other CPUs print.
+var reportGroup uintptr
+
+// over reports that the run has ended or a detector has already fired:
+// one detection per run; what the teardown stirs up is not reported.
+func over() bool { return reporting.Load() || stopped }
+
+// detect starts a detection's report, if it is the run's first (else it
+// reports false, and the caller reports nothing). The ticks are counted
+// from the run's start; the trace's, and gdb's, from boot: the line gives
+// both.
+func detect(kind string) bool { return detectIn(kind, sched.Current().ID) }
+
+// detectIn is detect for a detection that belongs to another task than
+// the running one (the check at a switch: to the task switched to).
+func detectIn(kind string, task int) bool {
 	if !reporting.CompareAndSwap(false, true) {
-		asm.Cli()
-		for {
-			asm.Hlt() // another CPU is reporting its detection and will stop the machine
-		}
+		return false
 	}
-	// The report from here to the exit is one piece of output: other CPUs
-	// wait for the console (and the machine stops before they get it).
-	console.Begin()
+	reportGroup = console.Begin() // interrupts off until finish ends the group
 	now := sched.Ticks
 	if firstDetect == 0 {
 		firstDetect = now
 	}
-	trace.Add(trace.Detect, sched.Current().ID, 0, 0, 0, 0)
-	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with flush=%s\n",
-		kind, now-startTick, (now-startTick)*1000/sched.HZ, variant())
+	result.Kind, result.Ticks, result.Counts = kind, now-startTick, since(&base)
+	trace.Add(trace.Detect, task, 0, 0, 0, 0)
+	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with flush=%s, at tick %d since boot\n",
+		kind, now-startTick, (now-startTick)*1000/sched.HZ, variant(), now)
+	return true
 }
 
-// finish prints the evidence and stops the machine with a test failure:
-// a detection means the kernel is broken (which, with flush=racy, is the
-// point).
+// finish prints the evidence — the trace, what happened step by step,
+// the counters — and ends the run: a detection means the kernel is
+// broken (which, with flush=racy, is the point). The supervisor in Run
+// wakes up, tears the run down and returns the result. All of it runs
+// with interrupts off, in the console group detectIn began.
 func finish() {
-	asm.Cli()
-	trace.Dump(cfg.Trace)
+	if cfg.Brief {
+		trace.Print(cfg.Trace)
+	} else {
+		trace.Dump(cfg.Trace)
+	}
+	trace.Explain(mark, result.Kind, cfg.Lockup)
 	printStat(0)
-	PrintTasks()
+	if !cfg.Brief {
+		PrintTasks()
+	}
 	console.Printf("stress: result detected flush=%s\n", variant())
+	console.End(reportGroup)
+	end()
+}
+
+// end stops the detectors and the trace and wakes the supervisor.
+func end() {
 	detected = true
-	exitDetected()
+	trace.Enabled = false
+	sched.Wake(boss)
 }
 
 func rw(write bool) string {

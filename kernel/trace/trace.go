@@ -7,6 +7,7 @@ package trace
 import (
 	"sync/atomic"
 
+	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/rt"
 )
@@ -19,10 +20,15 @@ const (
 	Borrow                        // kernel thread A borrowed mm X (enter_lazy_tlb: no CR3 write)
 	CR3Write                      // switch_mm loaded CR3 with mm X's table
 	CR3Skip                       // switch_mm(X, X): same mm, CR3 assumed right
-	PreemptWindow                 // A preempted between CR3 read and write, holding value V
+	PreemptWindow                 // A preempted between CR3 read and write, holding value V; B is the vector that preempted it (timer, or #DB: inject=)
 	ResumeWindow                  // A resumes in the window: will write V while active_mm is X (B: the CPU it was preempted on)
 	Fault                         // user task A faulted at V, present in its mm X
 	Detect                        // a detector fired
+	Exit                          // task A enters do_exit (exit code V)
+	ExitMM                        // exit_mm: task A sets its mm to nil and runs on its old mm X lazily, as a borrower
+	TeardownFlush                 // exit_mmap: task A, a borrower now, flushes the TLB of its dying mm X (CR3 before it)
+	FreePGD                       // mm X's page directory (at V) is freed
+	Warn                          // flush=modern: task A (active_mm X) called a flush primitive preemptible
 	Leave                         // this CPU, lazy on mm X, left it (leave_mm): out of X's mask, CR3 = init_mm
 	Reload                        // switch_mm(X, X) for A on a CPU that had left X: CR3 reloaded
 	NoReload                      // the same without the reload (shootdown=noreload): CR3 kept
@@ -33,15 +39,20 @@ const (
 
 // Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
 // init_mm, -1 = none); CR3 is the value the CPU held right after; CPU is
-// the processor it happened on.
+// the processor it happened on. The owners of CR3 and of a page-table
+// value in V are looked up when the event is recorded (OwnerOf): page
+// tables are freed and reused, by the thousand a second when tasks exit,
+// so at dump time a value may belong to another address space, or to
+// none.
 type Entry struct {
-	Tick uint64
-	Kind Kind
-	CPU  int8
-	A, B int16
-	X    int16
-	V    uintptr
-	CR3  uintptr
+	Tick           uint64
+	Kind           Kind
+	CPU            int8
+	A, B           int16
+	X              int16
+	VOwner, COwner int16 // mm ids owning V and CR3 then (-2: none; -1: not a page-table value)
+	V              uintptr
+	CR3            uintptr
 }
 
 // MaxEntries bounds the ring.
@@ -61,19 +72,37 @@ var (
 	CPUs func() int
 )
 
-// Add records an event when tracing is on, on the CPU it runs on (callers
-// run with interrupts off, but for the detectors' own marks).
+// Add records an event when tracing is on, on the CPU it runs on. It may
+// be called preemptible (the exit path, mm's frees, the flush assertion):
+// the clock read, the CPU and the slot it fills are taken with interrupts
+// off, so a CPU's events stay in order; slots are claimed atomically, as
+// every CPU records into the one ring.
 func Add(k Kind, a, b, x int, v, cr3 uintptr) {
 	if !Enabled {
 		return
 	}
+	flags := asm.SaveFlagsCli()
+	defer asm.RestoreFlags(flags)
 	var tick uint64
 	if Clock != nil {
 		tick = Clock()
 	}
+	vo, co := -1, -1
+	if OwnerOf != nil {
+		co = -2                         // no value: no owner
+		if cr3 != 0 && k != Shootdown { // (a shootdown's CR3 field is a CPU mask)
+			co = OwnerOf(cr3)
+		}
+		if holdsTable(k) {
+			vo = OwnerOf(v)
+		}
+	}
 	i := atomic.AddUint64(&next, 1) - 1
-	ring[i%MaxEntries] = Entry{Tick: tick, Kind: k, CPU: int8(rt.CPUIndex()), A: int16(a), B: int16(b), X: int16(x), V: v, CR3: cr3}
+	ring[i%MaxEntries] = Entry{Tick: tick, Kind: k, CPU: int8(rt.CPUIndex()), A: int16(a), B: int16(b), X: int16(x), VOwner: int16(vo), COwner: int16(co), V: v, CR3: cr3}
 }
+
+// holdsTable reports whether an event's V is a page-table address.
+func holdsTable(k Kind) bool { return k == PreemptWindow || k == ResumeWindow || k == FreePGD }
 
 // Count returns how many events were recorded in all.
 func Count() uint64 { return atomic.LoadUint64(&next) }
@@ -92,9 +121,13 @@ func Last(n int, fn func(e *Entry)) {
 	}
 }
 
+// Mark returns the position of the next event: Explain(Mark(), ...)
+// later reads only what was recorded since (one run's own events).
+func Mark() uint64 { return Count() }
+
 // Dump prints the last n entries, one line each, in the step-by-step
 // language of the README's "A detected lockup, step by step" and
-// docs/the-seed-patch.md.
+// docs/the-seed-patch.md, then the same entries for tools (TRACE-RAW).
 func Dump(n int) {
 	// Stop recording while printing: tasks still running (the dump may
 	// run preemptible) would otherwise overwrite the entries being printed.
@@ -103,13 +136,12 @@ func Dump(n int) {
 	defer func() { Enabled = was }()
 	g := console.Begin() // the dump in one piece, whatever other CPUs print
 	defer console.End(g)
-	console.Printf("TRACE: last %d of %d events, oldest first (CR3 is the value after the event)\n", min(n, int(next)), next)
-	Last(n, printEntry)
-	console.Print("TRACE END\n")
+	printLines(n)
 	// The same events for tools (tools/timeline): one line each,
 	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner [cpu]" (owners
-	// are mm ids: 0 init_mm, -2 no live mm; the CPU only with more than
-	// one), then the task names.
+	// are mm ids as recorded: 0 init_mm, -2 no live mm, -1 not a
+	// page-table value; the CPU only with more than one), then the task
+	// names.
 	Last(n, printRaw)
 	if NameOf != nil {
 		for id := 0; id < rt.MaxStacks; id++ { // one task per kernel stack (sched.MaxTasks)
@@ -121,18 +153,29 @@ func Dump(n int) {
 	console.Print("TRACE-RAW END\n")
 }
 
+// Print prints the last n entries for people only (no TRACE-RAW block).
+func Print(n int) {
+	was := Enabled
+	Enabled = false
+	defer func() { Enabled = was }()
+	g := console.Begin()
+	defer console.End(g)
+	printLines(n)
+}
+
+func printLines(n int) {
+	total := Count()
+	console.Printf("TRACE: last %d of %d events, oldest first (ticks count from boot; CR3 is the value after the event)\n", min(n, int(total)), total)
+	Last(n, printEntry)
+	console.Print("TRACE END\n")
+}
+
 var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
+	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn",
 	"leave", "reload", "noreload", "shootdown", "stale-tlb", "remote-flush"}
 
 func printRaw(e *Entry) {
-	vo, co := -1, -1
-	if OwnerOf != nil {
-		co = OwnerOf(e.CR3)
-		if e.Kind == PreemptWindow || e.Kind == ResumeWindow {
-			vo = OwnerOf(e.V)
-		}
-	}
-	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, vo, co)
+	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, e.VOwner, e.COwner)
 	if smp() {
 		console.Printf(" %d", e.CPU)
 	}
@@ -157,7 +200,7 @@ func printEntry(e *Entry) {
 		console.Print("  (active_mm ")
 		mmName(int(e.X))
 		console.Print(", CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print(")\n")
 	case Borrow:
 		console.Print("borrow   ")
@@ -167,19 +210,19 @@ func printEntry(e *Entry) {
 		console.Print(" lazily: no CR3 write\n")
 	case CR3Write:
 		console.Print("cr3      switch_mm loads CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case CR3Skip:
 		console.Print("cr3      switch_mm(")
 		mmName(int(e.X))
 		console.Print(", same): no CR3 write, trusting CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case PreemptWindow:
 		console.Print("PREEMPT  ")
 		task(e.A)
 		console.Print(" between `mov %cr3,%reg` and `mov %reg,%cr3`, holding CR3 value ")
-		cr3Name(e.V)
+		cr3Name(e.V, e.VOwner)
 		console.Print(" (active_mm ")
 		mmName(int(e.X))
 		console.Print(")\n")
@@ -187,7 +230,7 @@ func printEntry(e *Entry) {
 		console.Print("RESUME   ")
 		task(e.A)
 		console.Print(" resumes in the window: writes CR3 = ")
-		cr3Name(e.V)
+		cr3Name(e.V, e.VOwner)
 		console.Print(" while its active_mm is ")
 		mmName(int(e.X))
 		if int(e.B) != int(e.CPU) {
@@ -200,17 +243,45 @@ func printEntry(e *Entry) {
 		console.Printf(" at %#x: present in its ", e.V)
 		mmName(int(e.X))
 		console.Print(", but CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case Detect:
 		console.Print("DETECT   ")
 		task(e.A)
 		console.Print("\n")
+	case Exit:
+		console.Print("EXIT     ")
+		task(e.A)
+		console.Printf(" enters do_exit (code %d)\n", int(e.V))
+	case ExitMM:
+		console.Print("exit_mm  ")
+		task(e.A)
+		console.Print(" sets its mm to nil: it now borrows its old ")
+		mmName(int(e.X))
+		console.Print(" like a lazy kernel thread\n")
+	case TeardownFlush:
+		console.Print("teardown ")
+		task(e.A)
+		console.Print(" flushes the TLB of its dying ")
+		mmName(int(e.X))
+		console.Print(" (CR3 = ")
+		cr3Name(e.CR3, e.COwner)
+		console.Print(")\n")
+	case FreePGD:
+		console.Print("free     ")
+		mmName(int(e.X))
+		console.Printf("'s page directory %#x is freed\n", e.V)
+	case Warn:
+		console.Print("WARN     ")
+		task(e.A)
+		console.Print(" calls a flush primitive preemptible (flush=modern's assertion; active_mm ")
+		mmName(int(e.X))
+		console.Print(")\n")
 	case Leave:
 		console.Print("LEAVE    lazy on ")
 		mmName(int(e.X))
 		console.Print(", a shootdown made this CPU leave it (leave_mm): out of its cpu_vm_mask, CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case Reload:
 		console.Print("cr3      switch_mm(")
@@ -218,7 +289,7 @@ func printEntry(e *Entry) {
 		console.Print(", same) for ")
 		task(e.A)
 		console.Print(": this CPU had left it, reload CR3 = ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case NoReload:
 		console.Print("NORELOAD switch_mm(")
@@ -226,7 +297,7 @@ func printEntry(e *Entry) {
 		console.Print(", same) for ")
 		task(e.A)
 		console.Print(": this CPU had left it, yet no reload: CR3 stays ")
-		cr3Name(e.CR3)
+		cr3Name(e.CR3, e.COwner)
 		console.Print("\n")
 	case Shootdown:
 		console.Print("SHOOT    ")
@@ -277,14 +348,14 @@ func mmName(id int) {
 	}
 }
 
-// cr3Name names the owner of a CR3 value (OwnerOf: mm id, 0 for init_mm,
-// -2 for no live mm).
-func cr3Name(cr3 uintptr) {
+// cr3Name names the owner of a CR3 value, as recorded (mm id, 0 for
+// init_mm, -2 for no live mm).
+func cr3Name(cr3 uintptr, owner int16) {
 	if OwnerOf == nil {
 		console.Printf("%#x", cr3)
 		return
 	}
-	id := OwnerOf(cr3)
+	id := int(owner)
 	if id == -2 {
 		console.Printf("%#x (a freed page table)", cr3)
 		return

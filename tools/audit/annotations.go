@@ -5,6 +5,9 @@
 //	//audit:irqs-off <reason>     rule (a): the function runs with
 //	                              interrupts off or before the scheduler starts
 //	//audit:known-racy <reason>   rule (c): a known, intended violation
+//	//audit:callers-nonpreemptible <reason>
+//	                              rule (d): the function does not guard, it
+//	                              asserts; each of its callers is checked instead
 //
 // and is keyed by the function's linker symbol name:
 // "tlbrace/kernel/mm.flushTLBRacy", "tlbrace/kernel/mm.(*MM).Drop",
@@ -27,8 +30,9 @@ import (
 
 // Annotation kinds.
 const (
-	IRQsOff   = "irqs-off"
-	KnownRacy = "known-racy"
+	IRQsOff               = "irqs-off"
+	KnownRacy             = "known-racy"
+	CallersNonpreemptible = "callers-nonpreemptible"
 )
 
 // Annotation is one //audit: line.
@@ -172,8 +176,9 @@ func parseAnnotation(text string) (Annotation, error) {
 	body := strings.TrimPrefix(text, "//audit:")
 	kind, reason, _ := strings.Cut(body, " ")
 	reason = strings.TrimSpace(reason)
-	if kind != IRQsOff && kind != KnownRacy {
-		return Annotation{}, fmt.Errorf("unknown annotation %q (want //audit:%s or //audit:%s)", "//audit:"+kind, IRQsOff, KnownRacy)
+	if kind != IRQsOff && kind != KnownRacy && kind != CallersNonpreemptible {
+		return Annotation{}, fmt.Errorf("unknown annotation %q (want //audit:%s, //audit:%s or //audit:%s)",
+			"//audit:"+kind, IRQsOff, KnownRacy, CallersNonpreemptible)
 	}
 	if reason == "" {
 		return Annotation{}, fmt.Errorf("//audit:%s needs a reason", kind)

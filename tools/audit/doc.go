@@ -38,11 +38,22 @@
 //	(b) guarded: a call to preempt.Disable before its call into asm and a
 //	    call to preempt.Enable after it, in the same function (flushTLB);
 //	(c) annotated "//audit:known-racy <reason>": an intended violation
-//	    (flushTLBRacy, flushTLBGlobalRacy, the racy variants of the seed).
+//	    (flushTLBRacy, flushTLBGlobalRacy, the racy variants of the seed;
+//	    kernelMapPagesRacy, the 2018 caller of scenario=caller);
+//	(d) annotated "//audit:callers-nonpreemptible <reason>": the modern
+//	    contract (flush=modern, Linux since decab0888e6e). The function
+//	    does not guard, it asserts; so it is not judged itself, but every
+//	    caller of its is a checked caller in turn, judged by (a)–(d) for
+//	    its calls to it — and so on up through callers that are (d) too
+//	    (mm.FlushAllLowLevel, which passes the contract on). The report
+//	    names the chain ("its caller's contract, through ..."). A caller
+//	    that neither guards nor is annotated is the 2018 bug, found
+//	    statically (f77084d96355).
 //
 // Anything else is a violation; -strict makes (c) violations too. Callers
-// of a checked caller are not checked (for (a) and (c) the report lists
-// its direct callers, trusted by the annotation, for a reviewer).
+// of a checked caller are not checked unless it is (d) (for (a) and (c)
+// the report lists its direct callers, trusted by the annotation, for a
+// reviewer).
 //
 // Guarding (b) is judged by address order, an approximation of dominance
 // that is exact for the small branch-free wrappers it is meant for: the

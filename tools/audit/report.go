@@ -53,6 +53,9 @@ func writeText(w io.Writer, r *Result) {
 		}
 		for _, c := range s.Checked {
 			fmt.Fprintf(w, "      %-10s %s: %s\n", c.Verdict, short(c.Func), c.Reason)
+			if len(c.Via) > 0 {
+				fmt.Fprintf(w, "                 its caller's contract, through %s\n", strings.Join(shortAll(c.Via), " → "))
+			}
 			for _, call := range c.Calls {
 				fmt.Fprintf(w, "                 %#x %s %s\n", call.At, call.How, short(call.Callee))
 			}

@@ -7,7 +7,15 @@
 //	(a) annotated //audit:irqs-off (context switch, boot);
 //	(b) guarded: its call is preceded by a call to preempt.Disable and
 //	    followed by a call to preempt.Enable in the same function;
-//	(c) annotated //audit:known-racy (the racy flush variants).
+//	(c) annotated //audit:known-racy (the racy flush variants);
+//	(d) annotated //audit:callers-nonpreemptible: the modern contract
+//	    (Linux since decab0888e6e) — the function does not guard, it
+//	    asserts, and its callers must run non-preemptible. Then each of its
+//	    callers is a checked caller in turn, judged by (a)–(d) for its
+//	    calls to it, and so on up while the annotation passes the contract
+//	    on (a dispatcher such as mm.FlushAllLowLevel). This is how the 2018
+//	    bug is found statically: a caller of a (d) function that neither
+//	    guards nor is annotated (f77084d96355's page allocator path).
 //
 // Anything else is a violation. Only that first level is checked: once a
 // function is (a), (b) or (c), its own callers are not.
@@ -45,6 +53,10 @@ type Checked struct {
 	Verdict string   `json:"verdict"`
 	Reason  string   `json:"reason"`
 	Callers []string `json:"trusted_callers,omitempty"` // direct callers, not checked: for a reviewer
+	// Via is the chain of callers-nonpreemptible functions between this
+	// caller and the asm stub, in call order: the one this caller calls
+	// first (empty for a first-level checked caller).
+	Via []string `json:"via,omitempty"`
 }
 
 // Call is one call of a checked caller on the way to a write.
@@ -112,11 +124,49 @@ func (k *checker) checkSite(s *Site, fn *Func) {
 			calls[e.Caller] = append(calls[e.Caller], Call{At: e.At, Callee: e.Callee, How: e.How})
 		}
 	}
-	for caller, cs := range calls {
-		sort.Slice(cs, func(i, j int) bool { return cs[i].At < cs[j].At })
-		s.Checked = append(s.Checked, k.verdict(caller, cs))
+	seen := map[string]bool{}
+	for _, caller := range sortedKeys(boolKeys(calls)) {
+		k.check(s, caller, calls[caller], nil, seen)
 	}
-	sort.Slice(s.Checked, func(i, j int) bool { return s.Checked[i].Func < s.Checked[j].Func })
+	sort.SliceStable(s.Checked, func(i, j int) bool {
+		if len(s.Checked[i].Via) != len(s.Checked[j].Via) {
+			return len(s.Checked[i].Via) < len(s.Checked[j].Via)
+		}
+		return s.Checked[i].Func < s.Checked[j].Func
+	})
+}
+
+// check judges one checked caller and, if it is annotated
+// callers-nonpreemptible, every caller of its in turn (rule (d)).
+func (k *checker) check(s *Site, caller string, cs []Call, via []string, seen map[string]bool) {
+	if seen[caller] {
+		return // reached twice (or a cycle): judged once
+	}
+	seen[caller] = true
+	sort.Slice(cs, func(i, j int) bool { return cs[i].At < cs[j].At })
+	c := k.verdict(caller, cs)
+	c.Via = via
+	s.Checked = append(s.Checked, c)
+	if c.Annot != CallersNonpreemptible {
+		return
+	}
+	up := map[string][]Call{}
+	for _, e := range k.g.In[caller] {
+		up[e.Caller] = append(up[e.Caller], Call{At: e.At, Callee: e.Callee, How: e.How})
+	}
+	next := append([]string{caller}, via...)
+	for _, u := range sortedKeys(boolKeys(up)) {
+		k.check(s, u, up[u], next, seen)
+	}
+}
+
+// boolKeys turns a map's key set into a set.
+func boolKeys[V any](m map[string]V) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }
 
 // verdict judges one checked caller.
@@ -126,6 +176,10 @@ func (k *checker) verdict(caller string, cs []Call) Checked {
 		c.Annot, c.Verdict, c.Reason = a.Kind, a.Kind, a.Reason+" ("+a.Pos+")"
 		if a.Kind == KnownRacy && k.strict {
 			c.Verdict, c.Reason = Violation, "known-racy, and -strict: "+c.Reason
+		}
+		if a.Kind == CallersNonpreemptible {
+			c.Reason += "; each of its callers is checked"
+			return c
 		}
 		seen := map[string]bool{}
 		for _, e := range k.g.In[caller] {

@@ -4,9 +4,9 @@
 #   include tools/gdb/gdb.mk
 #
 #   make gdb [ARCH=386|amd64] [CMDLINE="..."]     boot halted, attach gdb
-#   make gdb-record RR=race.rr [ARCH=...] [CMDLINE="flush=racy seed=2"]
+#   make gdb-record RR=build/race.rr [ARCH=...] [CMDLINE="flush=racy seed=2"]
 #                                                  record a stress run
-#   make gdb-replay RR=race.rr                     attach gdb to its replay
+#   make gdb-replay RR=build/race.rr                     attach gdb to its replay
 #                                                  (reverse-stepi works)
 #
 # QEMU runs in the background with its serial output in
@@ -35,13 +35,13 @@ gdb: deps build
 # Recording runs `qemu.sh stress`: its stress words come first, CMDLINE's
 # are added (flush=, seed=, ...).
 gdb-record: deps build
-	@test -n "$(RR)" || { echo "usage: make gdb-record RR=race.rr [ARCH=386|amd64] [CMDLINE='flush=racy seed=2']" >&2; exit 2; }
+	@test -n "$(RR)" || { echo "usage: make gdb-record RR=build/race.rr [ARCH=386|amd64] [CMDLINE='flush=racy seed=2']" >&2; exit 2; }
 	@tools/gdb/run.sh record $(ARCH) $(RR) $(call gdb_cmdline,$(GDB_RR_CMDLINE))
 
 # A recording from gdb-record carries its arch, words and kernel; one
 # made by `./qemu.sh stress --record` needs ARCH and CMDLINE as recorded.
 gdb-replay:
-	@test -n "$(RR)" || { echo "usage: make gdb-replay RR=race.rr" >&2; exit 2; }
+	@test -n "$(RR)" || { echo "usage: make gdb-replay RR=build/race.rr" >&2; exit 2; }
 	@$(gdb_env) tools/gdb/run.sh replay $(ARCH) $(RR) $(call gdb_cmdline,$(GDB_RR_CMDLINE))
 
 .DEFAULT_GOAL := $(gdb_saved_goal)

@@ -26,7 +26,7 @@ mode=$1 arch=$2; shift 2
 case "$arch" in 386|amd64) ;; *) die "unknown architecture '$arch' (valid: 386, amd64)" ;; esac
 rr=""
 if [ "$mode" != live ]; then
-  [ $# -ge 1 ] || die "$mode needs a recording file (make gdb-$mode RR=race.rr)"
+  [ $# -ge 1 ] || die "$mode needs a recording file (make gdb-$mode RR=build/race.rr)"
   rr=$1; shift
 fi
 port=${GDBPORT:-1234}

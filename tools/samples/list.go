@@ -11,7 +11,7 @@ var all = []Sample{
 		Args:   []string{"flush=racy", "seed=1", "trace=24"},
 		Shell:  "./qemu.sh stress -a 386 -- flush=racy seed=1 trace=24",
 		Docs:   []string{"README.md"},
-		Quote:  detectionAndTrace,
+		Quote:  detectionReport,
 	},
 	{
 		Name:   "racy-smp-386-seed2",
@@ -57,9 +57,32 @@ func withoutBorrows(lines []string) []string {
 	return out
 }
 
+// detectionReport keeps what the kernel prints about a detection for
+// people: from the DETECTED line to the end of its explanation (WHAT
+// HAPPENED ... WHAT HAPPENED END, kernel/trace/explain.go), without the
+// lines for tools (TRACE-RAW, TRACE-TASK), the STAT line and the task
+// table.
+func detectionReport(lines []string) []string {
+	var out []string
+	in := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "DETECTED:") {
+			in = true
+		}
+		if !in || strings.HasPrefix(l, "TRACE-RAW") || strings.HasPrefix(l, "TRACE-TASK") {
+			continue
+		}
+		out = append(out, l)
+		if l == "WHAT HAPPENED END" {
+			return out
+		}
+	}
+	return out
+}
+
 // detectionAndTrace keeps the detection report and the human trace: from
 // the DETECTED line to the last trace line (before TRACE END, the
-// machine-readable block, STAT and the task table).
+// machine-readable block, the explanation, STAT and the task table).
 func detectionAndTrace(lines []string) []string {
 	var out []string
 	in := false

@@ -93,6 +93,7 @@ func main() {
 			}
 		}
 	}
+	scenarioRows(strings.Split(*arches, ","), *seeds, *timeout, *fixedSecs) // scenarios.go
 	fmt.Println()
 	floor, remove := writeFloor()
 	defer remove()

@@ -19,6 +19,11 @@ const (
 	ResumeWindow              // a resumes in the window: writes v while its active_mm is x
 	Fault                     // a faulted at address v, present in its mm x, but CR3 differs
 	Detect                    // a detector fired in task a
+	Exit                      // user task a enters do_exit (scenario=exit)
+	ExitMM                    // exit_mm: a's mm becomes nil; it borrows its old mm x from now on
+	TeardownFlush             // exit_mmap: a flushes the TLB of its dying mm x
+	FreePGD                   // mm x's page directory (v) is freed
+	Warn                      // flush=modern: a called a flush primitive preemptible (the assertion)
 	// With several CPUs (kernel/mm's lazy TLB and shootdowns):
 	Leave       // this CPU, lazy on mm x, left it (leave_mm): cr3 = init_mm's
 	Reload      // switch_mm(x, x) for a on a CPU that had left x: CR3 reloaded = cr3
@@ -30,6 +35,7 @@ const (
 
 // kindNames are the spellings in the log, indexed by Kind.
 var kindNames = []string{"switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
+	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn",
 	"leave", "reload", "noreload", "shootdown", "stale-tlb", "remote-flush"}
 
 func (k Kind) String() string {

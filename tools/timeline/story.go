@@ -32,9 +32,37 @@ func marks(t *Trace, times []float64) []Mark {
 		out = append(out, Mark{N: len(out) + 1, Kind: r.Kind, At: times[i], Tick: r.Tick, Task: r.A, OnCR3: onCR3, Harm: harm,
 			Text: fmt.Sprintf(format, args...)})
 	}
+	// The exit path's steps are marked for the task whose flush was
+	// preempted (the one that matters), and a page directory's free when
+	// CR3 still points at it.
+	preempted := map[int]bool{}
+	for _, r := range t.Records {
+		if r.Kind == PreemptWindow {
+			preempted[r.A] = true
+		}
+	}
+	cr3 := uint64(0) // what CR3 holds, as the records say
+	warned := false
 	for i, r := range t.Records {
 		task := t.TaskLabel(r.A)
 		switch r.Kind {
+		case ExitMM:
+			if preempted[r.A] {
+				add(r, i, false, true, "%s in do_exit: exit_mm sets its mm to nil, it now borrows its dying %s", task, mmName(r.X))
+			}
+		case TeardownFlush:
+			if next := nextOf(t.Records, i, r.A); preempted[r.A] && next >= 0 && t.Records[next].Kind == PreemptWindow {
+				add(r, i, false, true, "%s tears %s down (exit_mmap) and flushes the TLB", task, mmName(r.X))
+			}
+		case FreePGD:
+			if r.V == cr3 {
+				add(r, i, true, true, "%s's page directory is freed while CR3 still points at it", mmName(r.X))
+			}
+		case Warn:
+			if !warned {
+				warned = true
+				add(r, i, false, true, "%s calls the flush primitive preemptible: WARN (the modern contract)", task)
+			}
 		case PreemptWindow:
 			add(r, i, false, true, "%s preempted mid-flush, holding CR3 = %s", task, mmName(r.VOwner))
 		case ResumeWindow:
@@ -58,8 +86,24 @@ func marks(t *Trace, times []float64) []Mark {
 		case StaleTLB:
 			add(r, i, false, true, "%s reads %#x through a translation its %s no longer has (the shootdown missed this CPU)", task, r.V, mmName(r.X))
 		}
+		switch {
+		case r.Kind == ResumeWindow:
+			cr3 = r.V
+		case r.HasCR3():
+			cr3 = r.CR3
+		}
 	}
 	return out
+}
+
+// nextOf returns the index of task's next record after i, or -1.
+func nextOf(recs []Record, i, task int) int {
+	for j := i + 1; j < len(recs); j++ {
+		if recs[j].A == task {
+			return j
+		}
+	}
+	return -1
 }
 
 // detectedKind turns "DETECTED: LOCKUP after ..." into "DETECTED: LOCKUP".

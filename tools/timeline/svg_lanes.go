@@ -68,6 +68,8 @@ func taskLanes(d *svgDoc, g *geom) {
 		switch {
 		case t.Kernel:
 			sub = "kernel thread, borrows"
+		case t.MM >= 0 && g.tl.exits(t.ID):
+			sub = "user task on " + mmName(t.MM) + ", exits"
 		case t.MM >= 0:
 			sub = "user task on " + mmName(t.MM)
 		case !t.Ran:

@@ -28,6 +28,10 @@ func kindColor(k Kind) string {
 		return "#a3151a"
 	case CR3Skip:
 		return "#bc4c00"
+	case ExitMM, TeardownFlush:
+		return "#0b6e4f"
+	case Warn:
+		return "#9a6700"
 	}
 	return colorRace
 }

@@ -26,7 +26,7 @@ type Run struct {
 	Task     int
 	From, To float64
 	MM       int  // its active_mm while running
-	Borrowed bool // a kernel thread running on a borrowed mm
+	Borrowed bool // a kernel thread (or a task past exit_mm) running on a borrowed mm
 }
 
 // Window is a flush preempted between its CR3 read and write: the task
@@ -52,6 +52,7 @@ type Timeline struct {
 	Diverge    []Seg // CR3 owner (MM) where it differs from the belief
 	DivBelief  []int // the believed mm for each Diverge stretch
 	Windows    []Window
+	Exiting    []int // user tasks that go through do_exit in the trace
 	Marks      []Mark
 	Detected   string
 	Ready      string
@@ -74,17 +75,29 @@ func Build(t *Trace) *Timeline {
 		LastTick:  recs[len(recs)-1].Tick,
 	}
 
-	// Who is a kernel thread, and each user task's own mm.
+	// Who is a kernel thread, and each user task's own mm. A user task in
+	// its exit path (exit-mm) borrows too, but it is a user task: its own
+	// mm is the one exit_mm leaves it borrowing, and its switches before
+	// that name it.
 	kernel := map[int]bool{}
 	ownMM := map[int]int{}
-	for _, r := range recs {
-		switch r.Kind {
-		case Borrow, PreemptWindow, ResumeWindow:
-			kernel[r.A] = true
+	exitAt := map[int]int{} // task -> index of its exit-mm record
+	for i, r := range recs {
+		if r.Kind == ExitMM {
+			exitAt[r.A] = i
+			ownMM[r.A] = r.X
 		}
 	}
 	for _, r := range recs {
-		if r.Kind == Switch && !kernel[r.B] {
+		switch r.Kind {
+		case Borrow, PreemptWindow, ResumeWindow:
+			if _, exits := exitAt[r.A]; !exits {
+				kernel[r.A] = true
+			}
+		}
+	}
+	for i, r := range recs {
+		if at, exits := exitAt[r.B]; r.Kind == Switch && !kernel[r.B] && (!exits || i < at) {
 			ownMM[r.B] = r.X
 		}
 	}
@@ -96,10 +109,11 @@ func Build(t *Trace) *Timeline {
 		runMM       = MMNone
 		open        = map[int]int{} // task -> index in tl.Windows of its open window
 		ran         = map[int]bool{}
+		borrowing   = map[int]bool{} // user tasks past exit_mm
 	)
 	endRun := func(at float64) {
 		if running >= 0 && at > runFrom {
-			tl.Runs = append(tl.Runs, Run{Task: running, From: runFrom, To: at, MM: runMM, Borrowed: kernel[running]})
+			tl.Runs = append(tl.Runs, Run{Task: running, From: runFrom, To: at, MM: runMM, Borrowed: kernel[running] || borrowing[running]})
 			ran[running] = true
 		}
 	}
@@ -117,6 +131,12 @@ func Build(t *Trace) *Timeline {
 			endRun(now)
 			running, runFrom, runMM = r.B, now, r.X
 			belief.set(now, r.X, 0)
+		case ExitMM:
+			if r.A == running { // from here on the same run borrows
+				endRun(now)
+				runFrom, runMM = now, r.X
+			}
+			borrowing[r.A] = true
 		case PreemptWindow:
 			open[r.A] = len(tl.Windows)
 			tl.Windows = append(tl.Windows, Window{Task: r.A, From: now, To: tl.End, HeldMM: r.VOwner, Held: r.V, ActiveMM: r.X, preemptAt: now})
@@ -152,6 +172,9 @@ func Build(t *Trace) *Timeline {
 		mm, ok := ownMM[id]
 		if !ok || kernel[id] {
 			mm = MMNone
+		}
+		if _, exits := exitAt[id]; exits {
+			tl.Exiting = append(tl.Exiting, id)
 		}
 		tl.Tasks = append(tl.Tasks, TaskInfo{ID: id, Label: t.TaskLabel(id), Kernel: kernel[id], MM: mm, Ran: ran[id]})
 	}
@@ -195,3 +218,13 @@ func (tl *Timeline) Task(id int) TaskInfo {
 
 // tickOf names the tick a fractional time falls in.
 func tickOf(t float64) int64 { return int64(math.Floor(t)) }
+
+// exits reports whether task id goes through do_exit in the trace.
+func (tl *Timeline) exits(id int) bool {
+	for _, e := range tl.Exiting {
+		if e == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,159 @@
+package trace
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"tlbrace/kernel/console"
+)
+
+// The README's race (a run of ./qemu.sh stress -a 386 -- flush=racy
+// seed=1 before the stress workload was reshaped), event by event: mm 1
+// and mm 2 have page tables 0x1000 and 0x2000; tasks 2 and 3 are the
+// workers, 4..7 the kflush threads.
+var readmeRace = []Entry{
+	{Tick: 201, Kind: Switch, A: 5, B: 2, X: 1, CR3: 0x1000},
+	{Tick: 202, Kind: Borrow, A: 4, X: 1},
+	{Tick: 202, Kind: Switch, A: 2, B: 4, X: 1, CR3: 0x1000},
+	{Tick: 203, Kind: PreemptWindow, A: 4, B: 32, X: 1, V: 0x1000},
+	{Tick: 203, Kind: CR3Write, A: 3, X: 2, CR3: 0x2000},
+	{Tick: 203, Kind: Switch, A: 4, B: 3, X: 2, CR3: 0x2000},
+	{Tick: 204, Kind: Borrow, A: 7, X: 2},
+	{Tick: 204, Kind: Switch, A: 3, B: 7, X: 2, CR3: 0x2000},
+	{Tick: 205, Kind: Borrow, A: 5, X: 2},
+	{Tick: 205, Kind: Switch, A: 7, B: 5, X: 2, CR3: 0x2000},
+	{Tick: 206, Kind: CR3Skip, A: 3, X: 2, CR3: 0x2000},
+	{Tick: 206, Kind: Switch, A: 5, B: 3, X: 2, CR3: 0x2000},
+	{Tick: 207, Kind: Borrow, A: 4, X: 2},
+	{Tick: 207, Kind: Switch, A: 3, B: 4, X: 2, CR3: 0x2000},
+	{Tick: 207, Kind: ResumeWindow, A: 4, X: 2, V: 0x1000},
+	{Tick: 208, Kind: Borrow, A: 5, X: 2},
+	{Tick: 208, Kind: Switch, A: 4, B: 5, X: 2, CR3: 0x1000},
+	{Tick: 209, Kind: CR3Skip, A: 3, X: 2, CR3: 0x1000},
+	{Tick: 209, Kind: Switch, A: 5, B: 3, X: 2, CR3: 0x1000},
+	{Tick: 209, Kind: Fault, A: 3, X: 2, V: 0x502001c0, CR3: 0x1000},
+	{Tick: 209, Kind: Detect, A: 3},
+}
+
+// explain fills the ring with events (after some unrelated ones, to check
+// that from is honoured) and returns what Explain prints.
+func explain(t *testing.T, events []Entry, kind string) string {
+	t.Helper()
+	var out bytes.Buffer
+	console.SetOutput(func(b []byte) { out.Write(b) })
+	defer console.SetOutput(nil)
+	NameOf = func(id int) string {
+		if id == 2 || id == 3 {
+			return "worker"
+		}
+		return "kflush"
+	}
+	OwnerOf = func(cr3 uintptr) int {
+		switch cr3 {
+		case 0x1000:
+			return 1
+		case 0x2000:
+			return 2
+		case 0x9000:
+			return 0
+		}
+		return -2
+	}
+	defer func() { NameOf, OwnerOf = nil, nil }()
+	next = 0
+	for i := 0; i < 50; i++ { // a previous run's events: a stale write Explain must not see
+		ring[next%MaxEntries] = Entry{Tick: 1, Kind: ResumeWindow, A: 6, X: 2, V: 0x1000}
+		next++
+	}
+	from := Mark()
+	for _, e := range events {
+		ring[next%MaxEntries] = e
+		next++
+	}
+	Explain(from, kind, 4)
+	return out.String()
+}
+
+func TestExplainTheReadmeRace(t *testing.T) {
+	got := explain(t, readmeRace, "LOCKUP")
+	flat := strings.Join(strings.Fields(got), " ") // the text as one line: wrapping aside
+	for _, want := range []string{
+		"WHAT HAPPENED (",
+		"  1. tick 202: worker[2] -> kflush[4]. kflush[4] is a kernel thread",
+		"borrows mm 1 (lazy TLB): no CR3 write",
+		"  2. tick 203: kflush[4] flushes the TLB with no preemption guard: `mov %cr3,%reg` reads mm 1's",
+		"the timer preempts it right there",
+		"  3. tick 203: switch_mm loads CR3 = mm 2 for worker[3]",
+		"stays right through 3 more switches (to tick 207)",
+		"  4. tick 207: worker[3] -> kflush[4]: kflush[4] now borrows mm 2",
+		"writes the value it read at tick 203: CR3 = mm 1 while its active_mm is mm 2",
+		"  5. tick 209: kflush[5] -> worker[3] (kflush[5], another lazy kernel thread, borrowed mm 2 after the write and ran on the stale CR3 too)",
+		"switch_mm(mm 2, mm 2) sees the same mm and skips the CR3 load",
+		"worker[3] (mm 2) runs in ring 3 on mm 1's page tables.",
+		"  6. tick 209: worker[3] faults at 0x502001c0: present in its own mm 2, but CR3 = mm 1.",
+		"LOCKUP after 4 faults in a row.",
+		"With flush=fixed step 2 cannot happen",
+		"WHAT HAPPENED END",
+	} {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("the explanation lacks %q:\n%s", want, got)
+		}
+	}
+	if !strings.HasSuffix(got, "WHAT HAPPENED END\n") || !strings.HasPrefix(got, "WHAT HAPPENED (") {
+		t.Errorf("the explanation is not framed by its header and end lines:\n%s", got)
+	}
+	for i, l := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+		if len(l) > width {
+			t.Errorf("line %d is %d columns, more than %d: %q", i, len(l), width, l)
+		}
+		if strings.Contains(l, "~") {
+			t.Errorf("line %d shows a non-breaking space marker: %q", i, l)
+		}
+	}
+}
+
+// Under breakpoint injection the preemption is the #DB's, and a detection
+// by the debug check ends the story at the switch.
+func TestExplainInjectionAndMismatch(t *testing.T) {
+	ev := append([]Entry(nil), readmeRace[:17]...)
+	ev[3].B = vecDebug
+	ev = append(ev, Entry{Tick: 208, Kind: Detect, A: 5})
+	got := explain(t, ev, "CR3-MISMATCH")
+	for _, want := range []string{
+		"a debug-register breakpoint on the CR3 write (inject=) preempts it",
+		"tick 208: the debug check at the switch to kflush[5] (checkcr3=on)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the explanation lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "skips the CR3") {
+		t.Errorf("no user task ran on the stale CR3, yet the explanation says one did:\n%s", got)
+	}
+}
+
+// A stale write that a later CR3 load healed before any user task ran on
+// it is not the story: the one a user task ran on is.
+func TestExplainPicksTheHarmfulEpisode(t *testing.T) {
+	healed := []Entry{
+		{Tick: 100, Kind: Switch, A: 2, B: 6, X: 1, CR3: 0x1000},
+		{Tick: 100, Kind: ResumeWindow, A: 6, X: 1, V: 0x2000}, // stale, ...
+		{Tick: 101, Kind: CR3Write, A: 3, X: 2, CR3: 0x2000},   // ... healed at once
+		{Tick: 101, Kind: Switch, A: 6, B: 3, X: 2, CR3: 0x2000},
+	}
+	got := explain(t, append(healed, readmeRace...), "LOCKUP")
+	if strings.Contains(got, "kflush[6]") || !strings.Contains(got, "kflush[4] now borrows mm 2") {
+		t.Errorf("the explanation tells the wrong stale write:\n%s", got)
+	}
+}
+
+func TestExplainWithoutTheRace(t *testing.T) {
+	got := explain(t, []Entry{
+		{Tick: 5, Kind: Switch, A: 2, B: 3, X: 2, CR3: 0x2000},
+		{Tick: 6, Kind: Detect, A: 3},
+	}, "HANG")
+	if !strings.Contains(got, "holds no stale CR3 write") {
+		t.Errorf("no race in the trace, yet:\n%s", got)
+	}
+}

@@ -1,0 +1,313 @@
+// labs.go: the labs, and what each one's grader checks.
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"tlbrace/tools/qemu"
+)
+
+// Lab is one lab: its regions in the source (//lab:NAME), its handout
+// (docs/labs/NAME.md) and its graded tests.
+type Lab struct {
+	Name, Title string
+	Tests       []Test
+}
+
+// Test is one graded test.
+type Test struct {
+	Name   string
+	Points int
+	Limit  time.Duration // a test still running then has failed
+	// Checks names the piece of the solution the test judges, printed
+	// with a failure: the function holding the region, and what it must do.
+	Checks string
+	Run    func(ctx context.Context, g *Grader) Verdict
+}
+
+// labs is every lab, in the order `make grade` runs them. Each test's
+// Checks names a function that holds a region of its lab (the tests check
+// this), so that a failure in the starter points at what is missing.
+var labs = []*Lab{
+	{
+		Name:  "flush",
+		Title: "make flushTLB and flushTLBGlobal safe against preemption",
+		Tests: []Test{
+			{"racy_still_detected", 10, 2 * time.Minute,
+				"flushTLB, flushTLBGlobal: only those change; flushTLBRacy stays the reproducer's racy reference",
+				racyStillDetected},
+			{"fixed_survives_stress", 30, 3 * time.Minute,
+				"flushTLB, flushTLBGlobal: no preemption between the CR3 read and the write (natural timer interrupts)",
+				fixedSurvivesStress},
+			{"fixed_refuses_injections", 20, 2 * time.Minute,
+				"flushTLB, flushTLBGlobal: a preemption injected at the CR3 write must be deferred",
+				fixedRefusesInjections},
+			{"fixed_every_schedule", 20, 2 * time.Minute,
+				"flushTLB, flushTLBGlobal: no schedule of depth 5 puts a wrong CR3 under a user task",
+				fixedEverySchedule},
+			{"audit_clean", 20, 3 * time.Minute,
+				"flushTLB, flushTLBGlobal: tools/audit sees each CR3 write guarded (preempt.Disable before, preempt.Enable after)",
+				auditClean},
+		},
+	},
+	{
+		Name:  "lazy",
+		Title: "the mm side of the context switch: lazy TLB and the mm reference counts",
+		Tests: []Test{
+			{"kthread_no_cr3", 20, time.Minute,
+				"contextSwitch, enterLazyTLB: a kernel thread borrows the previous task's mm, with no CR3 write",
+				ktests("sched.kthread_switch_no_cr3")},
+			{"same_mm_skip", 20, time.Minute,
+				"switchMM: switching between two tasks of one mm writes no CR3",
+				ktests("sched.same_mm_no_cr3")},
+			{"different_mm_loads", 10, time.Minute,
+				"switchMM: switching to another mm loads its page table",
+				ktests("sched.different_mm_writes_cr3")},
+			{"mm_outlives_owner", 25, time.Minute,
+				"contextSwitch, finishTaskSwitch: a borrowed mm holds an mm_count reference, dropped after the borrower switches away",
+				ktests("sched.lazy_mm_outlives_owner")},
+			{"no_leak_after_churn", 25, time.Minute,
+				"contextSwitch, finishTaskSwitch: every reference a borrow takes is dropped; no mm, no frame leaks",
+				ktests("sched.lazy_no_leak_after_churn")},
+		},
+	},
+	{
+		Name:  "detect",
+		Title: "the lockup detector and the CR3-versus-belief check",
+		Tests: []Test{
+			{"lockup_counts_faults", 25, time.Minute,
+				"countRun: faults in a row on one page, restarted by a CR3 load, a new page or another task",
+				ktests("mm.spurious_runs_counted")},
+			{"checkcr3_catches_stale", 20, time.Minute,
+				"contextSwitch: with checkcr3 on, a switch finds CR3 differing from next's active_mm, and only then",
+				ktests("sched.checkcr3_catches_stale")},
+			{"racy_detected_as_lockup", 25, 3 * time.Minute,
+				"countRun: the racy flush's endless page-fault loop is reported as LOCKUP, within the time limit (seeds 1-3)",
+				racyDetectedAsLockup},
+			{"racy_checkcr3_first", 15, 3 * time.Minute,
+				"contextSwitch: with checkcr3=on the racy flush is caught at the switch (CR3-MISMATCH), before any fault (seeds 1-3)",
+				racyCheckCR3First},
+			{"fixed_no_false_positives", 15, 3 * time.Minute,
+				"countRun, contextSwitch: the fixed flush, checkcr3=on and lockup=2, is never reported",
+				fixedNoFalsePositives},
+		},
+	},
+}
+
+// labNamed returns the lab called name, or nil.
+func labNamed(name string) *Lab {
+	for _, l := range labs {
+		if l.Name == name {
+			return l
+		}
+	}
+	return nil
+}
+
+func labNames() string {
+	var n []string
+	for _, l := range labs {
+		n = append(n, l.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+// stress runs the stress workload: under -icount at qemu.sh's fixed shift
+// (natural timer interrupts, deterministic) unless inject is set, then in
+// default QEMU with breakpoint injection.
+func (g *Grader) stress(ctx context.Context, arch string, inject bool, words ...string) (*qemu.Result, error) {
+	cfg := qemu.Config{Arch: arch, Mem: "8M", Args: words} // the stress tests' RAM (tests/stress_test.go)
+	if inject {
+		cfg.Args = append([]string{"workload=stress", "inject=50"}, words...)
+	} else {
+		cfg.Stress = true
+	}
+	return g.boot(ctx, cfg)
+}
+
+// racyStillDetected: the racy flush is still caught (the student changed
+// the fixed flush only, and the reproducer still works).
+func racyStillDetected(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.stress(ctx, arch, false, "flush=racy", "seed=1")
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		if _, ok := detection(r); !ok || r.Status != qemu.TestFailure {
+			return fail(reproduce(r), "flush=racy was not detected: %s", describe(r))
+		}
+		return pass()
+	})
+}
+
+// clean judges a fixed run: no detection, it ran to its end, and it
+// proved something (timer interrupts or injections did land in the window).
+func clean(r *qemu.Result, want string) Verdict {
+	if d, ok := detection(r); ok {
+		return fail(reproduce(r), "flush=fixed was caught: %s", d)
+	}
+	if r.Status != qemu.Pass {
+		return fail(reproduce(r), "the run did not end cleanly: %s\n%s", describe(r), lastLines(r.Text(), 6))
+	}
+	st := lastStat(r)
+	if st == nil {
+		return fail(reproduce(r), "no STAT line")
+	}
+	if st[want] == 0 {
+		return fail(reproduce(r), "%s=0: nothing landed in the flush window, the run proved nothing", want)
+	}
+	if st["window_preemptions"] != 0 {
+		return fail(reproduce(r), "%d preemptions inside a flush window with flush=fixed", st["window_preemptions"])
+	}
+	return pass()
+}
+
+func fixedSurvivesStress(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.stress(ctx, arch, false, "flush=fixed", "seed=1", "churn=on", "duration=1")
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		return clean(r, "window_hits")
+	})
+}
+
+func fixedRefusesInjections(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.stress(ctx, arch, true, "flush=fixed", "hz=1000", "duration=2")
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		if v := clean(r, "injections"); !v.OK {
+			return v
+		}
+		if st := lastStat(r); st["injections_refused"] != st["injections"] {
+			return fail(reproduce(r), "only %d of %d injections were refused (deferred to preempt_enable)", st["injections_refused"], st["injections"])
+		}
+		return pass()
+	})
+}
+
+func fixedEverySchedule(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.boot(ctx, qemu.Config{Arch: arch, Args: []string{"workload=explore", "hz=10000", "flush=fixed", "explore=5", "kthreads=2"}})
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		var m []string
+		for _, l := range r.Lines {
+			if x := exploredRE.FindStringSubmatch(l.Text); x != nil {
+				m = x
+			}
+		}
+		if m == nil {
+			return fail(reproduce(r), "no exploration summary: %s\n%s", describe(r), lastLines(r.Text(), 6))
+		}
+		if m[2] != "0" || r.Status != qemu.Pass {
+			return fail(reproduce(r), "%s of %s schedules put a wrong CR3 under a user task (the first one is replayed by the command the kernel prints)", m[2], m[1])
+		}
+		if m[1] != "1024" {
+			return fail(reproduce(r), "%s schedules explored, want all 4^5 = 1024", m[1])
+		}
+		return pass()
+	})
+}
+
+func auditClean(ctx context.Context, g *Grader) Verdict {
+	args := []string{"./tools/audit"}
+	for _, a := range g.Arches {
+		args = append(args, "build/"+a+"/kernel.elf")
+	}
+	out, err := g.goRun(ctx, args...)
+	cmd := "go run " + strings.Join(args, " ")
+	if err != nil {
+		var bad []string
+		seen := map[string]bool{}
+		for _, l := range strings.Split(out, "\n") {
+			l = strings.TrimSpace(l)
+			if (strings.Contains(l, "VIOLATION") || strings.HasPrefix(l, "audit:") || strings.Contains(l, "ERROR")) && !seen[l] {
+				seen[l] = true
+				bad = append(bad, l)
+			}
+		}
+		if len(bad) == 0 {
+			bad = []string{lastLines(out, 10)}
+		}
+		return fail(cmd, "the audit fails (%v):\n%s", err, strings.Join(bad, "\n"))
+	}
+	return pass()
+}
+
+// seeds are the racy runs of the detect lab.
+var seeds = []int{1, 2, 3}
+
+func racyDetectedAsLockup(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		lockups := 0
+		var other []string
+		repro := ""
+		for _, s := range seeds {
+			r, err := g.stress(ctx, arch, false, "flush=racy", "seed="+strconv.Itoa(s), "trace=0")
+			if err != nil {
+				return fail("", "%v", err)
+			}
+			d, ok := detection(r)
+			if !ok {
+				return fail(reproduce(r), "seed %d: the racy flush was not detected: %s", s, describe(r))
+			}
+			if kindOf(d) == "LOCKUP" {
+				lockups++
+			} else {
+				other = append(other, fmt.Sprintf("seed %d: %s", s, d))
+				if repro == "" {
+					repro = reproduce(r)
+				}
+			}
+		}
+		// Another manifestation may come first now and then; the lockup
+		// detector must catch the loop in most runs.
+		if 2*lockups <= len(seeds) {
+			return fail(repro,
+				"LOCKUP in %d of %d seeds: the endless page-fault loop went unreported, other detectors caught the race:\n%s",
+				lockups, len(seeds), strings.Join(other, "\n"))
+		}
+		return pass()
+	})
+}
+
+func racyCheckCR3First(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		for _, s := range seeds {
+			r, err := g.stress(ctx, arch, false, "flush=racy", "checkcr3=on", "seed="+strconv.Itoa(s), "trace=0")
+			if err != nil {
+				return fail("", "%v", err)
+			}
+			d, ok := detection(r)
+			if !ok {
+				return fail(reproduce(r), "seed %d: the racy flush was not detected: %s", s, describe(r))
+			}
+			if kindOf(d) != "CR3-MISMATCH" {
+				return fail(reproduce(r), "seed %d: %s first, not CR3-MISMATCH: the check at the switch let the wrong CR3 through", s, d)
+			}
+		}
+		return pass()
+	})
+}
+
+func fixedNoFalsePositives(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.stress(ctx, arch, false, "flush=fixed", "checkcr3=on", "lockup=2", "churn=on", "seed=1", "duration=1")
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		if d, ok := detection(r); ok {
+			return fail(reproduce(r), "a false positive: the fixed flush is correct, yet %s", d)
+		}
+		return clean(r, "window_hits")
+	})
+}
