@@ -65,6 +65,12 @@ func runWorkload() {
 		race()
 		startMonitor()
 	case cmdline.WorkloadExplore:
+		if n := sched.CPUs(); n > 1 {
+			// Its decision strings name this CPU's run-queue choices:
+			// another CPU stealing tasks would make them mean nothing.
+			console.Printf("cmdline: workload=explore enumerates the schedules of one CPU, but %d are online: boot it on one (qemu.sh without --smp, or maxcpus=1)\n", n)
+			rt.Exit(rt.ExitBadConfig)
+		}
 		if explore.Run(explore.Config{Depth: int(Opts.Explore), Replay: Opts.Schedule, KThreads: kthreads(),
 			Scenario: Opts.Scenario, Caller: Opts.Caller}) > 0 {
 			rt.Exit(rt.ExitTestFailed)

@@ -43,7 +43,8 @@ func TestSMPBoot(t *testing.T) {
 
 // TestSMPBadInput: a processor count the kernel cannot run is refused
 // with a clear message, by qemu.sh (--smp) or by the kernel (maxcpus=;
-// kernel/cmdline's TestMaxCPUs covers the other bad values on the host).
+// kernel/cmdline's TestMaxCPUs covers the other bad values on the host;
+// workload=explore on two CPUs).
 func TestSMPBadInput(t *testing.T) {
 	for _, n := range []string{"5", "0", "two"} {
 		out, err := exec.Command("../qemu.sh", "--dry-run", "--smp", n).CombinedOutput()
@@ -59,6 +60,12 @@ func TestSMPBadInput(t *testing.T) {
 			if last := lastBeforeExit(r); r.Status != qemu.BadConfig || !strings.Contains(last, w.want) {
 				t.Errorf("%s: status %v, last line %q; want BadConfig naming %q", w.word, r.Status, last, w.want)
 			}
+		}
+		// Systematic exploration runs on one CPU: on two it is refused,
+		// naming the workload and how to boot on one.
+		r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Args: []string{"workload=explore"}, Timeout: 30 * time.Second})
+		if last := lastBeforeExit(r); r.Status != qemu.BadConfig || !strings.Contains(last, "workload=explore") || !strings.Contains(last, "--smp") {
+			t.Errorf("--smp 2 workload=explore: status %v, last line %q; want BadConfig naming workload=explore and --smp", r.Status, last)
 		}
 	})
 }
