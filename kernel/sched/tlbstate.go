@@ -34,6 +34,8 @@ import (
 // active_mm = next, join next's mask (IPIs for next start), then the CR3
 // write — with loaded_mm the sentinel while it is in flight, then next.
 // Interrupts are off.
+//
+//audit:irqs-off switch_mm's load: called by switchMM and lazyReentry (inside schedule()'s SaveFlagsCli section, switchMM checks FlagIF) and by LeaveMM between SaveFlagsCli and RestoreFlags
 func loadMM(c *cpuState, prev, next *mm.MM) {
 	s := &mm.CPUTLB[c.id]
 	if prev != nil {
