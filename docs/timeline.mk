@@ -59,7 +59,7 @@ demo: build
 # shows.
 .PHONY: race-doc
 race-doc:
-	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
@@ -73,7 +73,7 @@ race-doc:
 .PHONY: samples
 samples: build-all
 	$(GO) run ./tools/samples -write
-	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
