@@ -41,6 +41,28 @@ func TestSMPBoot(t *testing.T) {
 	})
 }
 
+// TestSMPWorkersIsolated runs user.workers_isolated on two CPUs over
+// several seeds, under -icount so that each seed interleaves the CPUs the
+// same way on any host. Two workers start at once, one per CPU, and take
+// their first page faults together: the fault handler kept the task it
+// judges in one slot shared by all CPUs, so one CPU's fault was judged by
+// the other CPU's task — WRONG-CR3 on a worker's first stack push, or a
+// SEGFAULT naming one worker and the kill taking the other (seed 4 on
+// both arches, before kernel/mm kept one slot per CPU). Without -icount
+// it failed only on some hosts' timing.
+func TestSMPWorkersIsolated(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		for seed := 1; seed <= 8; seed++ {
+			r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Icount: true, Timeout: 60 * time.Second,
+				Args: []string{"test=user.workers_isolated", "seed=" + strconv.Itoa(seed)}})
+			if r.Contains("WRONG-CR3") || r.Contains("SEGFAULT") || r.Contains("KILLED") {
+				t.Errorf("seed %d: a worker was judged by the other's address space\n%s", seed, r)
+			}
+			qemu.KTests(t, r)
+		}
+	})
+}
+
 // TestSMPBadInput: a processor count the kernel cannot run is refused
 // with a clear message, by qemu.sh (--smp) or by the kernel (maxcpus=;
 // kernel/cmdline's TestMaxCPUs covers the other bad values on the host;

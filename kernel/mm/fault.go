@@ -124,17 +124,25 @@ func Classify(code uintptr, t *Task) Fault {
 	return c
 }
 
-// faulting is the task HandlePageFault judges by: one static Task, since a
+// faulting holds the task HandlePageFault judges by, one slot per CPU: a
 // local whose address reaches a function value would escape to the
-// (absent) heap.
-var faulting Task
+// (absent) heap, so it is static — but never shared. With one slot for
+// all CPUs, two CPUs faulting at once overwrote each other's: a task was
+// judged by the other's mm (WRONG-CR3 on its own first stack push, a
+// SEGFAULT report naming one task and the kill hitting the other, a
+// demand page mapped into the wrong mm). The handler runs with
+// interrupts off (an interrupt gate), so its CPU's slot is its own until
+// it returns.
+var faulting [rt.MaxCPUs]Task
 
 // HandlePageFault is the #PF handler.
 func HandlePageFault(f *trap.Frame, g *rt.G) {
 	var t *Task
 	if Current != nil {
-		faulting = Current()
-		t = &faulting
+		cur := Current()
+		slot := &faulting[uint(cur.CPU)%rt.MaxCPUs]
+		*slot = cur
+		t = slot
 	}
 	// Other CPUs may run tasks of the same mm: its page tables and VMAs
 	// are read and changed under its page_table_lock.
