@@ -31,7 +31,7 @@ include docs/timeline.mk
 include tools/gdb/gdb.mk
 include tools/lab/lab.mk
 
-.PHONY: all build build-all qemu test vet stress bench deps clean
+.PHONY: all build build-all qemu test vet stress bench soak deps clean
 all: build
 
 build: deps-go $(KERNEL) initrd
@@ -73,23 +73,33 @@ qemu: deps build
 	  3) echo "make qemu: a kernel test failed or the race was detected (QEMU status 3)" >&2 ;; \
 	  5) echo "make qemu: kernel panic (QEMU status 5)" >&2 ;; \
 	  7) echo "make qemu: the kernel rejected its command line (QEMU status 7)" >&2 ;; \
+	  9) echo "make qemu: the CPU lacks a feature the kernel needs (QEMU status 9)" >&2 ;; \
 	  *) echo "make qemu: qemu.sh or QEMU failed (status $$st)" >&2 ;; \
 	esac; exit $$st
 
 # make stress: the 30-second runs (racy and fixed, both arches, two QEMUs
 # at a time; and the guarded configurations of scenario=exit and
 # scenario=caller, tests/scenarios_test.go) plus record/replay and
+# injection, the syscall fuzzer beside the stress workload under
 # injection, and the fixed SMP runs on two CPUs (TestStressSMP);
-# STRESS_SECONDS sets the guarded and fixed runs' length.
+# STRESS_SECONDS sets the guarded, fuzz and fixed SMP runs' length.
 STRESS_SECONDS ?= 30
 stress: deps build-all
-	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_SMP_STRESS=1 $(GO) test -count=1 -v -timeout 40m -run 'Stress|Inject' ./tests/
+	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_FUZZ_SECONDS=$(STRESS_SECONDS) TLBRACE_SMP_STRESS=1 $(GO) test -count=1 -v -timeout 60m -run 'Stress|Inject|Fuzz|OutOfMemory' ./tests/
 
 # make bench: the racy variant over many seeds per architecture and mode,
-# and boot-to-ready times; SEEDS sets the seeds per row.
+# and boot-to-ready times, each row beside its targets, and the same as
+# JSON in build/bench.json; SEEDS sets the seeds per row (20 for bench).
 SEEDS ?= 10
 bench: deps build-all
-	$(GO) run ./tools/stressbench -seeds $(SEEDS)
+	$(GO) run ./tools/stressbench -seeds $(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),20) -json build/bench.json
+
+# make soak: the fixed variant with churn on fresh seeds and several CPU
+# models (tools/soak), both arches, two QEMUs at a time: SEEDS seeds per
+# arch, SECONDS guest seconds each; detections must be 0.
+SECONDS ?= 30
+soak: deps build-all
+	$(GO) run ./tools/soak -seeds $(SEEDS) -seconds $(SECONDS)
 
 # make vet: go vet on the host tools and tests, and on the kernel and the
 # user programs as each architecture compiles them (asmdecl checks every

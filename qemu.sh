@@ -24,6 +24,11 @@
 #   -k KERNEL       kernel ELF (default: build/ARCH/kernel.elf)
 #   -i INITRD       initramfs passed with -initrd (default: build/ARCH/initrd.cpio if present)
 #   -m MEM          guest RAM (default: 32M)
+#   --cpu MODEL     CPU model (default: qemu32 on 386, qemu64 on amd64), with
+#                   the feature flags the kernel needs added (386:
+#                   +sse,+sse2,+pge,+apic; amd64: +pge,+apic), e.g. --cpu
+#                   Skylake-Client, EPYC, core2duo, pentium3 (386 only: no
+#                   long mode); `-q -cpu -q MODEL` instead takes MODEL as is
 #   --smp N         N processors, 1..4 (default: 1; the kernel starts them
 #                   all unless maxcpus= says fewer, and prints "cpus: N online")
 #   --icount        instruction-counted time at the fixed stress shift
@@ -38,7 +43,8 @@
 #   --dry-run       print the QEMU command line instead of running it
 #
 # Serial (COM1) is on stdio. The kernel leaves through isa-debug-exit:
-#   status 1 = pass, 3 = test failure, 5 = kernel panic, 7 = bad command line;
+#   status 1 = pass, 3 = test failure, 5 = kernel panic, 7 = bad command line,
+#   9 = the CPU lacks a required feature (UNSUPPORTED-CPU lines name them);
 #   status 0 = the guest reset (triple fault under -no-reboot): never success.
 set -euo pipefail
 
@@ -48,6 +54,7 @@ kernel=""
 initrd=""
 mem=32M
 smp=""
+cpumodel=""
 icount=""
 rr=""
 gdb=0
@@ -78,6 +85,12 @@ while [ $# -gt 0 ]; do
     -k) [ $# -ge 2 ] || die "-k needs a kernel path"; kernel=$2; shift 2 ;;
     -i) [ $# -ge 2 ] || die "-i needs an initramfs path"; initrd=$2; shift 2 ;;
     -m) [ $# -ge 2 ] || die "-m needs a memory size such as 32M"; mem=$2; shift 2 ;;
+    --cpu)
+      [ $# -ge 2 ] || die "--cpu needs a QEMU CPU model such as Skylake-Client (qemu-system-x86_64 -cpu help lists them)"
+      case "$2" in
+        ""|-*|*,*|*" "*) die "--cpu $2: want one CPU model name; feature flags are added for you (use -q -cpu -q ... for a full -cpu value)" ;;
+      esac
+      cpumodel=$2; shift 2 ;;
     --smp)
       [ $# -ge 2 ] || die "--smp needs a number of processors, 1..$MAX_SMP"
       case "$2" in
@@ -106,8 +119,8 @@ while [ $# -gt 0 ]; do
 done
 
 case "$arch" in
-  386)   qemu=qemu-system-i386;   cpu=qemu32,+sse,+sse2,+pge,+apic ;;
-  amd64) qemu=qemu-system-x86_64; cpu=qemu64,+pge,+apic ;;
+  386)   qemu=qemu-system-i386;   cpu=${cpumodel:-qemu32},+sse,+sse2,+pge,+apic ;;
+  amd64) qemu=qemu-system-x86_64; cpu=${cpumodel:-qemu64},+pge,+apic ;;
   *) die "unknown architecture '$arch' (valid: 386, amd64)" ;;
 esac
 [ -n "$kernel" ] || kernel="$here/build/$arch/kernel.elf"

@@ -18,6 +18,14 @@ TEXT ·rt0(SB), NOSPLIT, $0
 	CLI
 	MOVL $tlbrace∕kernel∕rt·bootStack+const_bootStackSize(SB), SP
 
+	// Refuse, loudly, a CPU without what follows needs (SSE, FXSR, PGE,
+	// TSC): cpucheck_386.s prints what is missing and exits with status 9.
+	PUSHL AX
+	PUSHL BX
+	CALL ·checkCPU(SB)
+	POPL BX
+	POPL AX
+
 	// Compiled Go uses SSE for floats and for copying and zeroing memory:
 	// turn it on before the first Go instruction runs.
 	MOVL CR0, CX

@@ -50,9 +50,13 @@ func program(name string) []byte {
 func runWorkload() {
 	switch Opts.Workload {
 	case cmdline.WorkloadStress:
-		r := stress.Run(stressConfig(), program("bin/worker"))
-		if r.Detected() || r.Starved {
-			rt.Exit(rt.ExitTestFailed) // a detection: the kernel is broken
+		if !runStress() { // workload_stress.go
+			rt.Exit(rt.ExitTestFailed) // a detection, or a leak: the kernel is broken
+		}
+		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadFuzz:
+		if !runFuzz() {
+			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadShoot:
@@ -90,7 +94,7 @@ func stressConfig() stress.Config {
 		Scenario: Opts.Scenario, Caller: Opts.Caller,
 		Users: int(Opts.Users), KThreads: kthreads(), Lockup: int(Opts.Lockup),
 		Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
-		Trace: int(Opts.Trace), Quiet: Opts.Quiet,
+		Steer: Opts.Steer, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 	}
 }
 

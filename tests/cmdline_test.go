@@ -101,7 +101,7 @@ func TestHelpWord(t *testing.T) {
 		if r.Status != qemu.Pass {
 			t.Fatalf("status %v, want Pass\n%s", r.Status, r)
 		}
-		for _, want := range []string{"usage: IMAGE [option ...]", "hz=10..100000", "; with workload=stress: 10000", "help[=on|off]"} {
+		for _, want := range []string{"usage: IMAGE [option ...]", "hz=10..100000", "; with workload=stress|fuzz: 10000", "help[=on|off]"} {
 			if !r.Contains(want) {
 				t.Errorf("help output lacks %q\n%s", want, tail(r.Text(), 30))
 			}

@@ -71,17 +71,24 @@
 	.set LSR_THRE,          1 << 5        /* transmit holding register empty */
 	.set DEBUG_EXIT_PORT,   0xF4          /* QEMU isa-debug-exit (qemu.sh iobase=0xf4) */
 	.set EXIT_PANIC,        2             /* QEMU exits with (2<<1)|1 = 5: docs/conventions.md */
+	.set EXIT_UNSUPPORTED_CPU, 4          /* QEMU status 9: the CPU lacks a required feature (kernel/rt ExitUnsupportedCPU) */
 
 /* ---- CPUID: SDM Vol. 2A, CPUID—CPU Identification. ---- */
 	.set EFLAGS_ID,         1 << 21       /* SDM Vol. 1 §3.4.3.3: CPUID exists iff ID can be toggled */
+	.set CPUID_VENDOR,      0x00000000    /* leaf 0: EAX = highest basic leaf */
 	.set CPUID_FEATURES,    0x00000001
 	.set CPUID_EXT_MAX,     0x80000000
 	.set CPUID_EXT_FEATURES,0x80000001
-	.set CPUID_1_EDX_PAE,   1 << 6        /* Physical Address Extension */
+	/* CPUID.01H:EDX, Table 3-11 "Information Returned in the EDX Register" */
+	.set CPUID_1_EDX_TSC,   1 << 4        /* RDTSC: boot timing, tick overhead, switch costs */
+	.set CPUID_1_EDX_MSR,   1 << 5        /* RDMSR/WRMSR: EFER below, the FS base of Go's g */
+	.set CPUID_1_EDX_PAE,   1 << 6        /* Physical Address Extension: required by IA-32e */
+	.set CPUID_1_EDX_APIC,  1 << 9        /* local APIC: the timer (optional: the PIT is the fallback) */
+	.set CPUID_1_EDX_PGE,   1 << 13       /* CR4.PGE and global pages: flushTLBGlobal */
 	.set CPUID_1_EDX_FXSR,  1 << 24       /* FXSAVE/FXRSTOR (needed with CR4.OSFXSR) */
 	.set CPUID_1_EDX_SSE,   1 << 25
 	.set CPUID_1_EDX_SSE2,  1 << 26       /* Go amd64 code assumes SSE2 */
-	.set CPUID_1_EDX_NEED,  CPUID_1_EDX_PAE | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2
+	/* CPUID.80000001H:EDX */
 	.set CPUID_X1_EDX_LM,   1 << 29       /* Intel 64 Architecture (long mode) */
 
 /* ---- Control registers: SDM Vol. 3A §2.5 "Control Registers". ---- */
@@ -156,39 +163,11 @@ entry32:
 	cmpl	$MB_BOOT_MAGIC, %edi
 	jne	fail_not_multiboot
 
-	/* Is CPUID there? SDM Vol. 1 §3.4.3.3 (EFLAGS.ID) and Vol. 2A CPUID:
-	 * the instruction exists iff software can toggle EFLAGS bit 21. */
-	pushfl
-	popl	%eax
-	movl	%eax, %ecx
-	xorl	$EFLAGS_ID, %eax
-	pushl	%eax
-	popfl
-	pushfl
-	popl	%eax
-	pushl	%ecx                      /* restore the original EFLAGS */
-	popfl
-	xorl	%ecx, %eax
-	testl	$EFLAGS_ID, %eax
-	jz	fail_no_long_mode
-
-	/* PAE, FXSR, SSE and SSE2: SDM Vol. 2A CPUID leaf 01H, EDX. */
-	movl	$CPUID_FEATURES, %eax
-	cpuid
-	andl	$CPUID_1_EDX_NEED, %edx
-	cmpl	$CPUID_1_EDX_NEED, %edx
-	jne	fail_no_long_mode
-
-	/* Long mode: SDM Vol. 2A CPUID leaf 80000000H gives the highest
-	 * extended leaf; leaf 80000001H EDX bit 29 is "Intel 64 Architecture". */
-	movl	$CPUID_EXT_MAX, %eax
-	cpuid
-	cmpl	$CPUID_EXT_FEATURES, %eax
-	jb	fail_no_long_mode
-	movl	$CPUID_EXT_FEATURES, %eax
-	cpuid
-	testl	$CPUID_X1_EDX_LM, %edx
-	jz	fail_no_long_mode
+	/* Does this CPU have what the kernel needs? Read its feature flags
+	 * into cpu_features (CPUID.01H:EDX) and cpu_ext_features
+	 * (CPUID.80000001H:EDX), zero where the leaf does not exist, and
+	 * refuse to go on (check_cpu, below) if a required one is missing. */
+	call	check_cpu
 
 	/* The loader must have put our ELF header at ELF_LOAD_ADDR (load_addr
 	 * maps file offset 0), and e_entry must lie in the 4 GiB we map. */
@@ -284,9 +263,6 @@ entry32:
 fail_not_multiboot:
 	movl	$BASE + (msg_not_multiboot - mb_header), %esi
 	jmp	panic32
-fail_no_long_mode:
-	movl	$BASE + (msg_no_long_mode - mb_header), %esi
-	jmp	panic32
 fail_no_elf:
 	movl	$BASE + (msg_no_elf - mb_header), %esi
 	/* fall through */
@@ -301,6 +277,118 @@ halt32:
 	cli
 	hlt
 	jmp	halt32
+
+/*
+ * check_cpu: return if the CPU has every feature cpu_table marks required;
+ * otherwise print on COM1
+ *     UNSUPPORTED-CPU: tlbrace amd64 cannot run on this CPU; it lacks: LM SSE2 ...
+ *     UNSUPPORTED-CPU: optional, also absent: APIC
+ *     EXIT 4
+ * and leave QEMU through isa-debug-exit with EXIT_UNSUPPORTED_CPU (status 9),
+ * else halt. Keeps EDI and ESI (the Multiboot hand-over).
+ */
+check_cpu:
+	/* CPUID exists iff EFLAGS.ID can be toggled (SDM Vol. 1 §3.4.3.3). */
+	pushfl
+	popl	%eax
+	movl	%eax, %ecx
+	xorl	$EFLAGS_ID, %eax
+	pushl	%eax
+	popfl
+	pushfl
+	popl	%eax
+	pushl	%ecx                      /* restore the original EFLAGS */
+	popfl
+	xorl	%ecx, %eax
+	testl	$EFLAGS_ID, %eax
+	jz	1f
+	pushl	%edi
+	pushl	%esi
+	movl	$CPUID_VENDOR, %eax
+	cpuid
+	cmpl	$CPUID_FEATURES, %eax
+	jb	2f                        /* no leaf 1: no flags (all zero) */
+	movl	$CPUID_FEATURES, %eax
+	cpuid
+	movl	%edx, BASE + (cpu_features - mb_header)
+2:	movl	$CPUID_EXT_MAX, %eax
+	cpuid
+	cmpl	$CPUID_EXT_FEATURES, %eax
+	jb	3f                        /* no extended leaf 80000001H: no LM */
+	movl	$CPUID_EXT_FEATURES, %eax
+	cpuid
+	movl	%edx, BASE + (cpu_ext_features - mb_header)
+3:	popl	%esi
+	popl	%edi
+	movl	$1, %ebx
+	call	count_absent              /* EAX = required features missing */
+	testl	%eax, %eax
+	jnz	4f
+	ret
+1:	movl	$BASE + (msg_cpu_lacks - mb_header), %esi
+	call	puts32
+	movl	$BASE + (msg_no_cpuid - mb_header), %esi
+	call	puts32
+	jmp	5f
+4:	movl	$BASE + (msg_cpu_lacks - mb_header), %esi
+	call	puts32
+	movl	$1, %ebx
+	call	print_absent
+	xorl	%ebx, %ebx
+	call	count_absent
+	testl	%eax, %eax
+	jz	5f
+	movl	$BASE + (msg_cpu_optional - mb_header), %esi
+	call	puts32
+	xorl	%ebx, %ebx
+	call	print_absent
+5:	movl	$BASE + (msg_exit_cpu - mb_header), %esi
+	call	puts32
+	movl	$EXIT_UNSUPPORTED_CPU, %eax
+	movl	$DEBUG_EXIT_PORT, %edx
+	outl	%eax, %dx
+	jmp	halt32
+
+/* absent: EAX = 1 if the cpu_table entry at EBP is absent from the flags
+ * and its required field equals EBX, else 0. */
+absent:
+	movl	CPU_WORD(%ebp), %eax
+	movl	BASE + (cpu_features - mb_header)(%eax), %eax
+	testl	CPU_BIT(%ebp), %eax
+	jnz	1f                        /* present */
+	cmpl	CPU_REQUIRED(%ebp), %ebx
+	jne	1f                        /* not the kind asked for */
+	movl	$1, %eax
+	ret
+1:	xorl	%eax, %eax
+	ret
+
+/* count_absent: EAX = entries of cpu_table absent with required == EBX. */
+count_absent:
+	xorl	%ecx, %ecx
+	movl	$BASE + (cpu_table - mb_header), %ebp
+1:	call	absent
+	addl	%eax, %ecx
+	addl	$CPU_ENTRY, %ebp
+	cmpl	$BASE + (cpu_table_end - mb_header), %ebp
+	jb	1b
+	movl	%ecx, %eax
+	ret
+
+/* print_absent: print the name of each entry count_absent would count. */
+print_absent:
+	movl	$BASE + (cpu_table - mb_header), %ebp
+1:	call	absent
+	testl	%eax, %eax
+	jz	2f
+	pushl	%esi
+	movl	CPU_NAME(%ebp), %esi
+	call	puts32
+	popl	%esi
+2:	addl	$CPU_ENTRY, %ebp
+	cmpl	$BASE + (cpu_table_end - mb_header), %ebp
+	jb	1b
+	ret
 
 /* puts32: write the NUL-terminated string at ESI to COM1, polling LSR.THRE
  * (PC16550D). Clobbers EAX, ECX, EDX, ESI. */
@@ -377,8 +465,50 @@ gdtr:
 /* Messages, one event per line (docs/conventions.md: "PANIC: ", "EXIT "). */
 msg_not_multiboot:
 	.asciz	"PANIC: tlbrace amd64 was not started by a Multiboot loader (EAX != 0x2BADB002)\n"
-msg_no_long_mode:
-	.asciz	"PANIC: tlbrace amd64 needs a 64-bit CPU (use qemu-system-x86_64)\n"
+msg_cpu_lacks:
+	.asciz	"UNSUPPORTED-CPU: tlbrace amd64 cannot run on this CPU; it lacks:"
+msg_no_cpuid:
+	.asciz	" CPUID"
+msg_cpu_optional:
+	.asciz	"\nUNSUPPORTED-CPU: optional, also absent:"
+msg_exit_cpu:
+	.asciz	"\nEXIT 4\n"
+msg_tsc:	.asciz	" TSC"
+msg_msr:	.asciz	" MSR"
+msg_pae:	.asciz	" PAE"
+msg_pge:	.asciz	" PGE"
+msg_fxsr:	.asciz	" FXSR"
+msg_sse:	.asciz	" SSE"
+msg_sse2:	.asciz	" SSE2"
+msg_lm:		.asciz	" LM"
+msg_apic:	.asciz	" APIC"
+
+/* The features check_cpu looks for, one 16-byte entry each: which flags
+ * word (offset from cpu_features), the bit, required (1) or only reported
+ * (0), the name to print. */
+	.set CPU_WORD,     0
+	.set CPU_BIT,      4
+	.set CPU_REQUIRED, 8
+	.set CPU_NAME,     12
+	.set CPU_ENTRY,    16
+	.set LEAF1,        0                  /* cpu_features: CPUID.01H:EDX */
+	.set LEAFX1,       4                  /* cpu_ext_features: CPUID.80000001H:EDX */
+	.balign	4
+cpu_table:
+	.long LEAFX1, CPUID_X1_EDX_LM,   1, BASE + (msg_lm - mb_header)
+	.long LEAF1,  CPUID_1_EDX_PAE,   1, BASE + (msg_pae - mb_header)
+	.long LEAF1,  CPUID_1_EDX_PGE,   1, BASE + (msg_pge - mb_header)
+	.long LEAF1,  CPUID_1_EDX_TSC,   1, BASE + (msg_tsc - mb_header)
+	.long LEAF1,  CPUID_1_EDX_MSR,   1, BASE + (msg_msr - mb_header)
+	.long LEAF1,  CPUID_1_EDX_FXSR,  1, BASE + (msg_fxsr - mb_header)
+	.long LEAF1,  CPUID_1_EDX_SSE,   1, BASE + (msg_sse - mb_header)
+	.long LEAF1,  CPUID_1_EDX_SSE2,  1, BASE + (msg_sse2 - mb_header)
+	.long LEAF1,  CPUID_1_EDX_APIC,  0, BASE + (msg_apic - mb_header)
+cpu_table_end:
+cpu_features:
+	.long 0                               /* CPUID.01H:EDX, or 0 */
+cpu_ext_features:
+	.long 0                               /* CPUID.80000001H:EDX, or 0 */
 msg_no_elf:
 	.asciz	"PANIC: tlbrace amd64 trampoline: no ELF header with e_entry < 4 GiB at 0x100000 (check -T 0x101000)\n"
 msg_exit_panic:

@@ -55,6 +55,7 @@ const (
 	WorkloadExplore
 	WorkloadShoot
 	WorkloadRace // make qemu's default: the race caught, explained, and the fix shown
+	WorkloadFuzz
 )
 
 // Shootdown is shootdown=: how a TLB shootdown treats lazy CPUs.
@@ -109,9 +110,14 @@ type Options struct {
 	Users     uint64
 	KThreads  uint64
 	Churn     bool
+	Steer     bool   // stress: the picks after a preemption in a flush window expose the race
 	Hang      uint64 // stress: guest seconds without worker progress that count as a hang
 	Explore   uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule  string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Fuzzers   uint64 // fuzzer tasks at once (workload=fuzz)
+	Stress    bool   // workload=fuzz: the stress workload's tasks run beside the fuzzers
+	OOM       uint64 // every Nth frame a task's fault or system call needs is refused; 0 = off
+	FrameCap  uint64 // frames the workload may hold beyond what was in use at its start; 0 = no cap
 	Bench     Bench
 	Shootdown Shootdown
 	MaxCPUs   uint64 // processors to run on, the boot one included
@@ -159,7 +165,7 @@ var table = [...]option{
 	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
 	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
-	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadShoot: "shoot", WorkloadRace: "race"}, "what runs after boot"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadShoot: "shoot", WorkloadRace: "race", WorkloadFuzz: "fuzz"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
 	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
@@ -170,9 +176,14 @@ var table = [...]option{
 	{"users", kindUint, unsafe.Offsetof(Options{}.Users), 3, 1, 16, nil, "stress: user tasks (each its own address space)"},
 	{"kthreads", kindUint, unsafe.Offsetof(Options{}.KThreads), 2, 1, 16, nil, "stress: lazy-TLB kernel threads flushing the TLB"},
 	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "kill and respawn a worker every second (address spaces come and go)"},
+	{"steer", kindBool, unsafe.Offsetof(Options{}.Steer), 0, 0, 0, nil, "stress: after a preemption in a flush window, pick the tasks that expose the race (a worker of another mm, the preempted thread, the worker of the mm it borrows); the policy picks otherwise"},
 	{"hang", kindUint, unsafe.Offsetof(Options{}.Hang), 5, 1, 3600, nil, "stress: guest seconds without a worker system call that count as a hang (or as starvation, if timer ticks ate the time)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},
+	{"fuzzers", kindUint, unsafe.Offsetof(Options{}.Fuzzers), 4, 1, 16, nil, "workload=fuzz: ring-3 system-call fuzzers running at once"},
+	{"stress", kindBool, unsafe.Offsetof(Options{}.Stress), 0, 0, 0, nil, "workload=fuzz: run the stress workload's workers and flushers beside the fuzzers"},
+	{"oom", kindUint, unsafe.Offsetof(Options{}.OOM), 0, 0, 1000000, nil, "out of memory on demand: every Nth frame a task's page fault or system call needs is refused (-ENOMEM, or the task is killed); 0 = off"},
+	{"framecap", kindUint, unsafe.Offsetof(Options{}.FrameCap), 0, 0, 1 << 18, nil, "out of memory for real: the workload may hold at most N frames beyond those in use when it starts, exec included; 0 = no cap"},
 	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
 	{"shootdown", kindEnum, unsafe.Offsetof(Options{}.Shootdown), uint64(ShootdownFixed), 0, 0, []string{ShootdownFixed: "fixed", ShootdownNoReload: "noreload", ShootdownSkipLazy: "skiplazy"}, "TLB shootdown on SMP: Linux 2.6.10's, or without switch_mm's reload on lazy re-entry, or skipping lazy CPUs"},
 	{"maxcpus", kindUint, unsafe.Offsetof(Options{}.MaxCPUs), MaxCPUs, 1, MaxCPUs, nil, "processors to run on, the boot processor included (qemu.sh --smp N gives N)"},

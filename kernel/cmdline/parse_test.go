@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6, MaxCPUs: MaxCPUs}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6, Fuzzers: 4, MaxCPUs: MaxCPUs}
 }
 
 func TestDefaults(t *testing.T) {
@@ -45,7 +45,7 @@ func TestParse(t *testing.T) {
 		{"workload=monitor", func(o *Options) { o.Workload = WorkloadMonitor }},
 		{"workload=demo", func(o *Options) { o.Workload = WorkloadDemo }},
 		{"workload=stress", func(o *Options) {
-			o.Workload, o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads = WorkloadStress, 10000, SchedShuffle, 4, 2, 4 // the workload's own defaults
+			o.Workload, o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads, o.Steer = WorkloadStress, 10000, SchedShuffle, 4, 2, 4, true // the workload's own defaults
 		}},
 		{"fault=nil", func(o *Options) { o.Fault = FaultNil }},
 		{"fault=bounds", func(o *Options) { o.Fault = FaultBounds }},
@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn hang= explore= schedule= bench= shootdown= maxcpus= silentcpu= help"
+	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn steer hang= explore= schedule= fuzzers= stress oom= framecap= bench= shootdown= maxcpus= silentcpu= help"
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -97,7 +97,7 @@ func TestErrors(t *testing.T) {
 		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
 			`cmdline: bad value "rasy" for flush= (valid: fixed, racy, modern); did you mean flush=racy?`},
 		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
-			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, shoot, race); did you mean workload=stress?`},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, shoot, race, fuzz); did you mean workload=stress?`},
 		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
 			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
@@ -162,7 +162,7 @@ func TestErrorValidAndRange(t *testing.T) {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,shoot,race" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,shoot,race,fuzz" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")

@@ -105,11 +105,33 @@ func (o *Options) WantsTest(name string) bool {
 // that has its own default for e.
 func workloadDefaultsOf(buf []byte, e *option) int {
 	n := 0
-	for _, d := range workloadDefaults {
-		if d.name == e.name {
-			n += console.Format(buf[n:], "; with workload=%s: ", table[workloadOption].values[d.workload])
-			n += value(buf[n:], e, d.value)
+	for j, d := range workloadDefaults {
+		if d.name != e.name || sameDefaultBefore(j) {
+			continue
 		}
+		// Workloads sharing a value share a clause: "with workload=stress|fuzz: 4".
+		n += console.Format(buf[n:], "; with workload=")
+		for k := j; k < len(workloadDefaults); k++ {
+			if o := workloadDefaults[k]; o.name == d.name && o.value == d.value {
+				if k > j {
+					n += console.Format(buf[n:], "|")
+				}
+				n += console.Format(buf[n:], "%s", table[workloadOption].values[o.workload])
+			}
+		}
+		n += console.Format(buf[n:], ": ")
+		n += value(buf[n:], e, d.value)
 	}
 	return n
+}
+
+// sameDefaultBefore reports whether an earlier workload default has the
+// same option and value as workloadDefaults[j] (its clause printed it).
+func sameDefaultBefore(j int) bool {
+	for i := 0; i < j; i++ {
+		if workloadDefaults[i].name == workloadDefaults[j].name && workloadDefaults[i].value == workloadDefaults[j].value {
+			return true
+		}
+	}
+	return false
 }

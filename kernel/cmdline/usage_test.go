@@ -10,7 +10,7 @@ func TestDescribe(t *testing.T) {
 	var buf [512]byte
 	o := defaults()
 	want := "flush=fixed seed=1 hz=1000 sched=rr workload=none fault=none quiet=off duration=0 lockup=100 " +
-		"checkcr3=off inject=0 trace=64 users=3 kthreads=2 churn=off hang=5 explore=6 bench=none shootdown=fixed maxcpus=4 silentcpu=0 help=off"
+		"checkcr3=off inject=0 trace=64 users=3 kthreads=2 churn=off steer=off hang=5 explore=6 fuzzers=4 stress=off oom=0 framecap=0 bench=none shootdown=fixed maxcpus=4 silentcpu=0 help=off"
 	if got := string(buf[:o.Describe(buf[:])]); got != want {
 		t.Errorf("defaults:\n got %s\nwant %s", got, want)
 	}
@@ -47,7 +47,7 @@ func TestUsage(t *testing.T) {
 		"  test=NAME,...            kernel tests to run: all, or comma-separated names (name* matches a prefix); empty runs none (default: none)",
 		"  flush=fixed|racy|modern  TLB flush protocol: fixed (the primitive guards), racy (nothing does), modern (callers guard) (default: fixed)",
 		"  scenario=kthread|exit|caller stress, explore: who borrows an mm and flushes (2004, 2016, 2018) (default: kthread)",
-		"  hz=10..100000            mean timer interrupt rate, per second (default: 1000; with workload=stress: 10000)",
+		"  hz=10..100000            mean timer interrupt rate, per second (default: 1000; with workload=stress|fuzz: 10000)",
 		"  quiet[=on|off]           print less: no boot details, no per-second STAT lines (default: off)",
 		"  seed=N                   seed for all pseudo-random choices (default: 1)",
 		"  fault=none|nil|bounds|stackoverflow|divide|gpf|breakpoint|guardpage deliberate fault at boot, for the fault tests (default: none)",

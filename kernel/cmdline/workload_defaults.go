@@ -15,15 +15,17 @@ type workloadDefault struct {
 
 // workloadDefaults: the stress workload's constellation. Two user tasks
 // and four lazy-TLB flusher threads, a jittered 10 kHz tick, a seeded
-// shuffle so that every interleaving gets a chance, and a lockup after
-// four spurious faults in a row (an episode of the race averages more:
-// a lower bound than the natural episode length catches every one).
+// shuffle so that every interleaving gets a chance, steering after a
+// preemption in a flush window (kernel/stress/steer.go: the picks that
+// turn it into the race), and a lockup after four spurious faults in a
+// row (steering keeps the episode going until the count is reached).
 var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "hz", 10000},
 	{WorkloadStress, "sched", uint64(SchedShuffle)},
 	{WorkloadStress, "lockup", 4},
 	{WorkloadStress, "users", 2},
 	{WorkloadStress, "kthreads", 4},
+	{WorkloadStress, "steer", 1},
 	{WorkloadShoot, "lockup", 4},
 	// workload=race (make qemu) runs the same constellation under
 	// breakpoint injection, which needs no fast tick (the injections
@@ -34,6 +36,15 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadRace, "kthreads", 4},
 	{WorkloadRace, "inject", 50},
 	{WorkloadRace, "trace", 16},
+	// workload=fuzz: the same constellation for stress=on, and a run of
+	// ten seconds (its verdict, frames back to the baseline, comes at the
+	// end of the run).
+	{WorkloadFuzz, "hz", 10000},
+	{WorkloadFuzz, "sched", uint64(SchedShuffle)},
+	{WorkloadFuzz, "lockup", 4},
+	{WorkloadFuzz, "users", 2},
+	{WorkloadFuzz, "kthreads", 4},
+	{WorkloadFuzz, "duration", 10},
 }
 
 // workloadOption is the index of workload= in table.

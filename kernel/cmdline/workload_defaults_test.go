@@ -41,9 +41,9 @@ func TestStressWorkloadOwnsItsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Lockup != 4 || o.Users != 2 || o.KThreads != 4 {
-		t.Errorf("workload=stress: hz=%d sched=%d lockup=%d users=%d kthreads=%d; want 10000 shuffle 4 2 4",
-			o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads)
+	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Lockup != 4 || o.Users != 2 || o.KThreads != 4 || !o.Steer {
+		t.Errorf("workload=stress: hz=%d sched=%d lockup=%d users=%d kthreads=%d steer=%t; want 10000 shuffle 4 2 4 true",
+			o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads, o.Steer)
 	}
 	o, err = Parse("k hz=1000 workload=stress sched=rr users=3")
 	if err != nil {
@@ -64,7 +64,7 @@ func TestStressWorkloadOwnsItsDefaults(t *testing.T) {
 func TestUsageNamesWorkloadDefaults(t *testing.T) {
 	var buf [8192]byte
 	s := string(buf[:Usage(buf[:])])
-	for _, want := range []string{"; with workload=stress: 10000", "; with workload=stress: shuffle"} {
+	for _, want := range []string{"; with workload=stress|fuzz: 10000", "; with workload=stress|race|fuzz: shuffle", "(default: 0; with workload=fuzz: 10)"} {
 		if !contains(s, want) {
 			t.Errorf("usage lacks %q:\n%s", want, s)
 		}
@@ -78,4 +78,19 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// workload=fuzz alone runs for ten seconds with the stress constellation.
+func TestFuzzWorkloadDefaults(t *testing.T) {
+	o, err := Parse("k workload=fuzz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Duration != 10 || o.Fuzzers != 4 || o.Stress || o.OOM != 0 {
+		t.Errorf("workload=fuzz: %+v", o)
+	}
+	o, err = Parse("k workload=fuzz duration=20 stress oom=50")
+	if err != nil || o.Duration != 20 || !o.Stress || o.OOM != 50 {
+		t.Errorf("workload=fuzz duration=20 stress oom=50: %+v, %v", o, err)
+	}
 }

@@ -38,6 +38,9 @@ const (
 var (
 	percent uint32
 	rnd     sched.Rand
+	// userDebug handled #DB before the first Arm: the user-exception handler,
+	// for a #DB that ring 3 raised itself.
+	userDebug trap.Handler
 
 	// Injections counts hits turned into a reschedule request.
 	Injections uint64
@@ -79,6 +82,10 @@ var (
 // and disarm it through kernel/hooks.
 func Arm(p uint32) {
 	percent = p
+	if h := trap.HandlerOf(trap.VecDebug); h != nil && !started {
+		userDebug = h
+	}
+	started = true
 	trap.Register(trap.VecDebug, onDebug)
 	sched.EveryTick = sync
 	generation.Add(1)
@@ -110,10 +117,21 @@ func sync() {
 // Percent is the injection probability in force (0: off).
 func Percent() uint32 { return percent }
 
+// started: Arm took the #DB vector over once already.
+var started bool
+
 // onDebug is the #DB handler.
 func onDebug(f *trap.Frame, g *rt.G) {
 	dr6 := asm.ReadDR6()
 	asm.WriteDR6(0)
+	// The breakpoints are on kernel code: a #DB from ring 3 is the task's
+	// own (EFLAGS.TF single-stepping, ICEBP), and kills it like any other
+	// exception — it used to oops the kernel (found by the fuzzer,
+	// inject=50).
+	if f.FromUser() && userDebug != nil {
+		userDebug(f, g)
+		return
+	}
 	if dr6&(dr6B0|dr6B1) == 0 {
 		trap.Oops(f, g, "unexpected debug exception")
 		return

@@ -38,6 +38,8 @@ var tests = [...]ktest.Test{
 	{Name: "sched.lazy_mm_outlives_owner", Fn: testLazyMMOutlivesOwner},
 	{Name: "sched.loaded_mm_follows_switches", Fn: testLoadedMMFollowsSwitches},
 	{Name: "sched.lazy_no_leak_after_churn", Fn: testLazyNoLeakAfterChurn},
+	{Name: "sched.exit_mm_borrows", Fn: testExitMMBorrows},
+	{Name: "sched.exit_no_leak", Fn: testExitNoLeak},
 	{Name: "sched.checkcr3_catches_stale", Fn: testCheckCR3CatchesStale},
 	{Name: "smp.cpus_tick", Fn: testCPUsTick},
 	{Name: "smp.migration", Fn: testMigration},

@@ -176,7 +176,7 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 	case Demand:
 		if !mapped {
 			console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, c.VA)
-			Kill("out of memory")
+			Kill(OutOfMemory)
 			return
 		}
 		atomic.AddUint64(&DemandFaults, 1)

@@ -29,6 +29,10 @@ type FrameAllocator struct {
 	Exhausted   uint64
 	DoubleFrees uint64
 	BadFrees    uint64
+	// Injected counts allocations failed on purpose (oom.go), not
+	// counted in Exhausted.
+	Injected uint64
+	fail     failPolicy
 }
 
 // Init marks every frame used; AddFree then opens the usable ones.
@@ -76,6 +80,10 @@ func (a *FrameAllocator) Reserve(base, size uint64) {
 
 // Alloc returns a free frame's physical address; ok is false when none is left.
 func (a *FrameAllocator) Alloc() (pa uintptr, ok bool) {
+	if a.injectFailure() {
+		a.Injected++
+		return 0, false
+	}
 	for f := a.next; f < a.top; f++ {
 		if a.used[f/64] == ^uint64(0) {
 			f |= 63 // whole word used: skip it

@@ -22,8 +22,10 @@ import "tlbrace/kernel/trace"
 // block that unmapped something.
 const zapBlock = 8
 
-// TeardownFlushes counts the flushes of exit_mmap.
-var TeardownFlushes uint64
+// TeardownFlushes counts the flushes of exit_mmap; BorrowedTeardownFlushes
+// those made by a task that owns no mm: a kernel thread, or a task in
+// do_exit after exit_mm — the 2016 condition, a borrower flushing.
+var TeardownFlushes, BorrowedTeardownFlushes uint64
 
 // exitMMap unmaps every VMA page by page, freeing the frames, flushing
 // the TLB after every block of zapBlock pages (and the VMA's last, shorter
@@ -64,6 +66,9 @@ func (m *MM) teardownFlush() {
 		return // m's entries are not in this TLB: nothing to flush
 	}
 	TeardownFlushes++
+	if t.MM == nil {
+		BorrowedTeardownFlushes++
+	}
 	trace.Add(trace.TeardownFlush, t.ID, 0, m.ID, 0, readCR3())
 	Flush()
 }

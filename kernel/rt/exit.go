@@ -16,6 +16,10 @@ const (
 	ExitTestFailed = 1 // status 3
 	ExitPanic      = 2 // status 5
 	ExitBadConfig  = 3 // status 7: the kernel command line was rejected
+	// ExitUnsupportedCPU (status 9): the CPU lacks a feature the kernel
+	// needs. Written by the entry code (boot/cpucheck_386.s, the amd64
+	// trampoline), before any Go code runs; never by Exit.
+	ExitUnsupportedCPU = 4
 )
 
 // Exit prints `EXIT <code>` — the harness counts a run as passed only with

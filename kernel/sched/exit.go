@@ -60,8 +60,17 @@ func exitMMLazy(t *Task) {
 	if m == nil {
 		return
 	}
+	//lab:exit begin
 	m.Grab()
 	t.MM = nil
 	trace.Add(trace.ExitMM, t.ID, 0, m.ID, 0, asm.ReadCR3())
 	m.Put()
+	//lab:exit stub
+	//// LAB exit (docs/labs/exit.md): give the dying task's address space
+	//// up as exit_mm() does, in an order that keeps its page tables alive
+	//// while this task still runs on them: the task must be a borrower
+	//// (mm nil, active_mm the old mm, holding an mm_count reference) by
+	//// the time the last user reference goes and exit_mmap flushes.
+	//_ = m
+	//lab:exit end
 }

@@ -55,6 +55,11 @@ func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr
 		return nil
 	}
 	t.MM, t.user, t.fn, t.arg = m, u, fn, arg
+	// A user task's active_mm is its own mm from the start (covered by
+	// the users' reference, as in Linux), not only once it first runs:
+	// Kill, which drops the active_mm reference exitMM takes, would
+	// otherwise leak a task killed before it ever ran (found by the fuzzer).
+	t.ActiveMM = m
 	t.user.a0 = uintptr(t.ID)
 	c := this()
 	switch {

@@ -5,11 +5,7 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trap"
-	"tlbrace/kernel/user"
 )
-
-// faultKills0 is sched.FaultKills when the run started.
-var faultKills0 uint64
 
 // starvedPercent: when timer ticks (handler, schedule, switch) took at
 // least this share of the guest time since the last worker system call,
@@ -33,13 +29,14 @@ func watchdog(f *trap.Frame) {
 	}
 	// A worker never faults by itself: any worker killed by a fault the
 	// other detectors did not explain is the race too (e.g. executing or
-	// reading through another task's page tables).
-	if sched.FaultKills != faultKills0 && detect("WORKER-KILLED") {
+	// reading through another task's page tables). Other tasks' faults,
+	// and kills for want of a frame, are not (sharing.go).
+	if workerKills != 0 && detect("WORKER-KILLED") {
 		WorkerKills++
 		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
 		finish()
 	}
-	calls := user.Syscalls[user.SysYield] + user.Syscalls[user.SysWrite]
+	calls := workerCalls()
 	now := sched.Ticks
 	if calls != lastSyscalls || lastProgressTick == 0 {
 		lastSyscalls, lastProgressTick = calls, now
@@ -116,11 +113,11 @@ func printStat(second uint64) {
 	now := asm.Rdtsc()
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
-		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
+		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d steered=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
 		ticks, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
 		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
 		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
-		detections(),
+		c.Steered, detections(),
 		tickShare(sched.TickCycles-statStartCycles, now-statStartTSC),
 		now-statStartTSC)
 	printScenarioStat() // scenario.go: the recurrences' counters
@@ -185,7 +182,7 @@ func printCPU(c *sched.CPUStat) {
 // spaces come and go, so a stale CR3 can point at a freed page table.
 func churn(second uint64) {
 	i := int(second) % cfg.Users
-	if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
+	if t := sched.ByID(workerIDs[i]); t != nil && inWorkerSlot(t) && t.MM != nil {
 		sched.Kill(t)
 	}
 	spawnWorker(i)

@@ -44,6 +44,36 @@ func exitSlotLive(i int) bool {
 	return t != nil && t.State != sched.Free && t.Serial == exitSerial[i]
 }
 
+// isExitTask reports whether t is this run's task B or one of its
+// exiting tasks still in its slot: the tasks whose evidence counts.
+func isExitTask(t *sched.Task) bool {
+	if t == steady && t != nil {
+		return true
+	}
+	for i := 0; i < cfg.Users; i++ {
+		if exitSlots[i] == t && exitSlotLive(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// exitCalls is the watchdog's progress measure under scenario=exit: the
+// system calls of task B and of the live exiting tasks (any change is
+// progress; an exit takes its task's count away, which is a change too).
+func exitCalls() uint64 {
+	var n uint64
+	if steady != nil && steady.State != sched.Free {
+		n += steady.Syscalls
+	}
+	for i := 0; i < cfg.Users; i++ {
+		if exitSlotLive(i) {
+			n += exitSlots[i].Syscalls
+		}
+	}
+	return n
+}
+
 func startExit() {
 	steady = nil
 	if m := user.NewMM(); m != nil && user.LoadCode(m, mm.UserBase, user.SteadyWorker[:]) {

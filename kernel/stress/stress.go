@@ -51,6 +51,10 @@ type Config struct {
 	// Inject, if not 0, arms the breakpoint injector with this
 	// probability for the run (hooks.Set.Inject); 0 leaves it as it is.
 	Inject uint32
+	// Steer: the scheduler's picks after a preemption in a flush window
+	// are those that expose the race (steer.go); the policy makes all
+	// the others.
+	Steer bool
 }
 
 // Result is how a run ended. A detection no longer stops the machine:
@@ -72,6 +76,7 @@ type Counts struct {
 	Switches, Preemptions, WindowHits, WindowPreemptions, Deferred                uint64
 	Flushes, GlobalFlushes, UnguardedLazyFlushes, Borrows, CR3Writes, CR3Skips    uint64
 	SpuriousFaults, SpuriousEpisodes, DemandFaults, Injections, InjectionsRefused uint64
+	Steered                                                                       uint64
 }
 
 var (
@@ -103,14 +108,17 @@ func Run(c Config, workerImage []byte) Result {
 	stopped, detected = false, false
 	reporting.Store(false)
 	result = Result{}
-	faultKills0 = sched.FaultKills
+	workerKills = 0
 	boss = sched.Current()
 	for i := range kthread {
 		kthread[i] = nil
 	}
+	for i := range workerIDs {
+		workerIDs[i] = -1 // no slot names a task of an earlier run
+	}
 	install()
-	console.Printf("stress: start scenario=%s users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t\n",
-		scenarioName(), c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3 || mm.Selected == mm.Modern, c.Churn)
+	console.Printf("stress: start scenario=%s users=%d kthreads=%d flush=%s lockup=%d hz=%d checkcr3=%t churn=%t steer=%t\n",
+		scenarioName(), c.Users, c.KThreads, variant(), c.Lockup, sched.HZ, c.CheckCR3 || mm.Selected == mm.Modern, c.Churn, c.Steer)
 	startTick = sched.TickCount()
 	base = counts()
 	mark = trace.Mark()
@@ -142,6 +150,7 @@ func Run(c Config, workerImage []byte) Result {
 		if c.Churn {
 			churn(second)
 		}
+		revive()
 		if c.Seconds != 0 && second >= c.Seconds {
 			break
 		}
@@ -155,15 +164,21 @@ func Run(c Config, workerImage []byte) Result {
 			sched.Sleep(1) // a detector on another CPU is finishing its report
 		}
 	}
+	// The flushers go first, while every address space still lives: a
+	// racy flusher preempted in its window holds a CR3 value in a
+	// register, and the IRET that resumes it writes that value. Were the
+	// workers killed first, their page tables could be freed and reused
+	// under it, and the write would load garbage: a triple fault after
+	// the detection (seen in 2 of 64 injected runs on amd64).
 	stopped = true // the flushers see it and exit
-	stopScenario()
-	for i := 0; i < c.Users; i++ {
-		if t := sched.ByID(workerIDs[i]); t != nil && t.MM != nil {
-			sched.Kill(t)
-		}
-	}
 	if !sched.WaitGone(sched.HZ, kthread[:]...) {
 		console.Print("stress: some flusher threads did not stop within a second\n")
+	}
+	stopScenario()
+	for i := 0; i < c.Users; i++ {
+		if t := sched.ByID(workerIDs[i]); t != nil && inWorkerSlot(t) && t.MM != nil {
+			sched.Kill(t)
+		}
 	}
 	// A racy flusher may have written a stale CR3 on its way out, and the
 	// borrowed mm may be gone: run on init_mm, with CR3 loaded for it.
@@ -194,6 +209,7 @@ func counts() Counts {
 		Borrows: sched.LazyBorrows, CR3Writes: sched.CR3Writes, CR3Skips: sched.CR3Skips,
 		SpuriousFaults: mm.SpuriousFaults, SpuriousEpisodes: mm.SpuriousEpisodes, DemandFaults: mm.DemandFaults,
 		Injections: inject.Injections, InjectionsRefused: inject.Refused,
+		Steered: Steered,
 	}
 }
 
@@ -207,6 +223,7 @@ func since(b *Counts) Counts {
 		c.Borrows - b.Borrows, c.CR3Writes - b.CR3Writes, c.CR3Skips - b.CR3Skips,
 		c.SpuriousFaults - b.SpuriousFaults, c.SpuriousEpisodes - b.SpuriousEpisodes, c.DemandFaults - b.DemandFaults,
 		c.Injections - b.Injections, c.InjectionsRefused - b.InjectionsRefused,
+		c.Steered - b.Steered,
 	}
 }
 
@@ -236,13 +253,19 @@ func install() {
 	set := detectors
 	set.CheckCR3 = cfg.CheckCR3
 	set.Inject = cfg.Inject
+	if cfg.Steer {
+		steerReset()
+		set.Chooser = steer
+	}
 	replaced = hooks.Install(&set)
+	hookKills()
 }
 
 func spawnWorker(i int) {
 	t := user.Exec("worker", worker)
 	if t == nil {
 		console.Printf("stress: cannot start worker %d\n", i)
+		workerIDs[i] = -1
 		return
 	}
 	workerIDs[i] = t.ID
@@ -251,16 +274,24 @@ func spawnWorker(i int) {
 // flusher is a lazy-TLB kernel thread flushing the TLB in a loop, both
 // primitives in turn, as driver code calling ioremap would.
 func flusher(i uintptr) {
-	// The selected variant's primitives, called directly: three local
-	// flushes for each global one, the loop's own cost spread over four
-	// flush windows.
+	// The selected variant's primitives, called directly: seven local
+	// flushes for each global one, the loop's own cost spread over eight
+	// flush windows. Every CR3 or CR4 write makes QEMU flush its software
+	// TLB and clear its jump cache — most of a stress run's host time —
+	// and a global flush writes CR4, CR3 and CR4 again for its one
+	// window, a local flush only CR3: measured, the 7:1 mix gives more
+	// window hits per host second than 3:1 (docs/performance.md).
 	local, global := mm.Primitives()
 	for !stopped {
 		local()
 		local()
 		local()
+		local()
+		local()
+		local()
+		local()
 		global()
-		mm.CountFlushes(3, 1)
+		mm.CountFlushes(7, 1)
 		flushLoops[i%uintptr(len(flushLoops))]++
 	}
 }
@@ -283,6 +314,10 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 
 // onReport receives the worker's "I read another task's signature".
 func onReport(t *sched.Task, kind, addr, value uintptr) {
+	if !isWorker(t) {
+		Ignored++ // a fuzzer's, say: only a worker's report is evidence
+		return
+	}
 	if !detect("CROSS-MM") {
 		return
 	}

@@ -12,6 +12,15 @@
 // stack with the interrupt g, then runs afterTrap (the preemption point) on
 // the interrupted stack with the interrupted g, and returns with IRETQ.
 TEXT alltraps<>(SB), NOSPLIT|NOFRAME, $0-0
+	// The direction flag: ring 3 may set it (STD) and an interrupt gate
+	// does not clear it (Intel SDM Vol. 3A §6.12.1.3 clears TF, VM, RF,
+	// NT and IF only), yet compiled Go assumes DF = 0 — its REP STOS and
+	// REP MOVS (the page-table zeroing inlined in mm.walk and MapZeroed,
+	// memmove, and on 386 every duffzero and duffcopy) would run
+	// backwards, wiping the memory *below* their target. Found by the
+	// fuzzer (workload=fuzz): STD, then touch a new page. IRET restores
+	// the task's own DF from the frame.
+	CLD
 	PUSHQ AX
 	PUSHQ CX
 	PUSHQ DX

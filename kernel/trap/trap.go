@@ -32,6 +32,10 @@ var (
 // Register installs the handler for vector v.
 func Register(v int, h Handler) { handlers[v] = h }
 
+// HandlerOf returns the handler installed for vector v (nil if none): a
+// handler that takes a vector over hands on what is not its own.
+func HandlerOf(v int) Handler { return handlers[v] }
+
 // dispatch is called by alltraps on the interrupt stack.
 func dispatch(f *Frame, g *rt.G) {
 	v := f.Vector & 0xff

@@ -61,5 +61,10 @@ func Exec(name string, image []byte) *sched.Task {
 		m.Put()
 		return nil
 	}
-	return Start(name, m, entry)
+	t := Start(name, m, entry)
+	if t == nil { // every slot taken since NextID looked: the mm is ours to free
+		console.Printf("exec %s: no free task slot\n", name)
+		m.Put()
+	}
+	return t
 }

@@ -30,8 +30,8 @@ const (
 	SysMmap    = abi.SysMmap    // mmap(addr, len) -> addr
 	SysMunmap  = abi.SysMunmap  // munmap(addr, len) -> 0
 
+	ENOMEM = abi.ENOMEM // out of memory, or no room for the mapping (mmap)
 	EFAULT = abi.EFAULT // bad address
-	ENOMEM = abi.ENOMEM // no room for the mapping
 	EINVAL = abi.EINVAL // invalid argument
 	ENOSYS = abi.ENOSYS // no such system call
 
@@ -40,8 +40,21 @@ const (
 
 // Syscall counters, and the error results handed out.
 var (
-	Syscalls         [16]uint64
-	EFaults, EInvals uint64
+	Syscalls                          [abi.NumSyscalls]uint64
+	EFaults, EInvals, ENosys, ENomems uint64
+)
+
+// OnExit, when set, is told of every exit system call before the task
+// ends (the fuzz workload reads the fuzzers' verdicts from their codes).
+var OnExit func(t *sched.Task, code int)
+
+// Muted, when set, decides whose writes are swallowed instead of printed
+// (counted in MutedBytes): the fuzzers write whatever their random
+// pointers hit, which would bury the console — and could forge a line of
+// the serial protocol (a fake "EXIT 0") for the harness to believe.
+var (
+	Muted      func(t *sched.Task) bool
+	MutedBytes uint64
 )
 
 // OnReport, when set, receives the stress worker's reports.
@@ -73,6 +86,9 @@ func syscall(f *trap.Frame, g *rt.G) {
 	}
 	switch nr {
 	case SysExit:
+		if OnExit != nil {
+			OnExit(t, int(int32(a0)))
+		}
 		sched.ExitFromTrap(int(int32(a0)))
 	case SysWrite:
 		f.SetReturn(write(t, a0, a1))
@@ -80,13 +96,17 @@ func syscall(f *trap.Frame, g *rt.G) {
 		f.SetReturn(uintptr(t.ID))
 	case SysYield:
 		t.Preempt.NeedResched = true
+		f.SetReturn(0) // (AX held the number, 4, until the fuzzer asked)
 	case SysSleep:
-		sched.SleepFromTrap(msToTicks(a0))
-	case SysReport:
-		if OnReport != nil {
-			OnReport(t, a0, a1, a2)
+		if a0 > abi.MaxSleepMS { // also every "negative" duration
+			EInvals++
+			f.SetReturn(errno(EINVAL))
+			break
 		}
+		sched.SleepFromTrap(msToTicks(a0))
 		f.SetReturn(0)
+	case SysReport:
+		f.SetReturn(report(t, a0, a1, a2))
 	case SysMapinfo:
 		if t.MM == nil {
 			f.SetReturn(errno(EFAULT))
@@ -100,8 +120,31 @@ func syscall(f *trap.Frame, g *rt.G) {
 	case SysMunmap:
 		f.SetReturn(mapResult(t, 0, munmap(t, a0, a1)))
 	default:
+		ENosys++
 		f.SetReturn(errno(ENOSYS))
 	}
+}
+
+// report hands the stress worker's report on. The kind must be one the
+// ABI defines and addr a 4-byte-aligned user address: the stress
+// workload reads the word there through the task's own page tables, and
+// it must lie inside one frame. (Not necessarily inside the task's VMAs:
+// a worker on the wrong page tables reads, and reports, other tasks'
+// addresses.) Whether the reporter is a worker at all is for the listener
+// to judge (found by the fuzzer: any task could forge a CROSS-MM).
+func report(t *sched.Task, kind, addr, value uintptr) uintptr {
+	switch {
+	case kind != abi.ReportForeign || addr%abi.ReportAlign != 0:
+		EInvals++
+		return errno(EINVAL)
+	case addr < mm.UserBase || addr >= mm.UserTop:
+		EFaults++
+		return errno(EFAULT)
+	}
+	if OnReport != nil {
+		OnReport(t, kind, addr, value)
+	}
+	return 0
 }
 
 // write copies [buf, buf+n) from the task's address space to the console.
@@ -109,20 +152,29 @@ func syscall(f *trap.Frame, g *rt.G) {
 // through its page tables in software: a wild pointer gets -EFAULT, never
 // a kernel fault — and a wrong CR3 cannot make the kernel read the wrong
 // process's memory here.
+//
+// The pages are faulted in first and printed after, so a write fails
+// whole or succeeds whole: with no frame left for a page of the buffer
+// (oom=, framecap=) it returns -ENOMEM, having printed nothing — it used
+// to return -EFAULT for a good pointer, after printing what came before.
 func write(t *sched.Task, buf, n uintptr) uintptr {
 	if n > maxWrite {
 		EInvals++
 		return errno(EINVAL)
 	}
-	if t.MM == nil {
+	if t.MM == nil || !t.MM.VMAs.CoversRange(buf, n, false) {
 		EFaults++
 		return errno(EFAULT)
 	}
-	ok := t.MM.UserBytes(buf, n, false, func(p []byte) { console.Printf("%s", p) })
-	if !ok {
-		EFaults++
-		return errno(EFAULT)
+	if !t.MM.UserBytes(buf, n, false, discard) {
+		ENomems++ // the range is good: a page of it could not be mapped
+		return errno(ENOMEM)
 	}
+	out := printUser
+	if Muted != nil && Muted(t) {
+		out = countMuted
+	}
+	t.MM.UserBytes(buf, n, false, out)
 	return n
 }
 
@@ -179,6 +231,9 @@ func mapResult(t *sched.Task, ok uintptr, r int) uintptr {
 	atomic.AddUint64(&EInvals, 1)
 	return errno(EINVAL)
 }
+func discard([]byte)      {}
+func printUser(p []byte)  { console.Printf("%s", p) }
+func countMuted(p []byte) { MutedBytes += uint64(len(p)) }
 
 func msToTicks(ms uintptr) uint64 {
 	t := uint64(ms) * sched.HZ / 1000

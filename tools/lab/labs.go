@@ -97,6 +97,24 @@ var labs = []*Lab{
 				fixedNoFalsePositives},
 		},
 	},
+	{
+		Name:  "exit",
+		Title: "exit_mm: a dying task gives its address space up and borrows (the 2016 path)",
+		Tests: []Test{
+			{"exit_tears_down_as_borrower", 25, time.Minute,
+				"exitMMLazy: mmgrab, the task's mm set to nil, then mmput: exit_mmap flushes while the task borrows",
+				ktests("sched.exit_mm_borrows")},
+			{"exit_no_leak", 25, time.Minute,
+				"exitMMLazy: every reference exit_mm takes is dropped (the grabbed one with the task's active_mm); no mm, no frame leaks",
+				ktests("sched.exit_no_leak")},
+			{"racy_exit_detected", 25, 3 * time.Minute,
+				"exitMMLazy: with flush=racy the 2016 race happens again: a task in do_exit preempted inside its teardown flush (injected, seeds 1-3)",
+				racyExitDetected},
+			{"fixed_exit_clean", 25, 2 * time.Minute,
+				"exitMMLazy: with flush=fixed, tasks exit under injection, every injection is refused and the frames come back",
+				fixedExitClean},
+		},
+	},
 }
 
 // labNamed returns the lab called name, or nil.
@@ -309,5 +327,50 @@ func fixedNoFalsePositives(ctx context.Context, g *Grader) Verdict {
 			return fail(reproduce(r), "a false positive: the fixed flush is correct, yet %s", d)
 		}
 		return clean(r, "window_hits")
+	})
+}
+
+// racyExitDetected: the exit path still reproduces the 2016 race — which
+// needs exit_mm to make the task a borrower and mmput to tear its mm down
+// (and flush) in do_exit. Under injection it is caught within a few dozen
+// ticks on every seed.
+func racyExitDetected(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		for _, s := range seeds {
+			r, err := g.stress(ctx, arch, true, "scenario=exit", "flush=racy", "seed="+strconv.Itoa(s), "trace=0", "duration=10")
+			if err != nil {
+				return fail("", "%v", err)
+			}
+			if _, ok := detection(r); !ok {
+				return fail(reproduce(r), "seed %d: no detection with flush=racy scenario=exit: does a task in do_exit still tear its mm down (and flush) as a borrower? %s", s, describe(r))
+			}
+			if st := lastStat(r); st["teardown_flushes"] == 0 {
+				return fail(reproduce(r), "seed %d: detected, but no exit_mmap flush ran: the race was not the exit path's", s)
+			}
+		}
+		return pass()
+	})
+}
+
+// fixedExitClean: the fixed flush under injection, tasks exiting all the
+// time: never caught, every injection refused, and the run's closing leak
+// check (frames and address spaces back) passes.
+func fixedExitClean(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.stress(ctx, arch, true, "scenario=exit", "flush=fixed", "hz=1000", "duration=2")
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		if v := clean(r, "injections"); !v.OK {
+			return v
+		}
+		st := lastStat(r)
+		if st["exits"] == 0 || st["teardown_flushes"] == 0 {
+			return fail(reproduce(r), "%d exits and %d exit_mmap flushes: the exit path did not run", st["exits"], st["teardown_flushes"])
+		}
+		if st["injections_refused"] != st["injections"] {
+			return fail(reproduce(r), "only %d of %d injections were refused", st["injections_refused"], st["injections"])
+		}
+		return pass()
 	})
 }

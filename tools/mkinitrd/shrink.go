@@ -439,6 +439,12 @@ func (in *inst) refs(mode int) []ref {
 				out = append(out, ref{addr: addr(a.Disp), kind: "memory operand"})
 			}
 		case x86asm.Imm:
+			if in.Op == x86asm.CMP || in.Op == x86asm.TEST {
+				// A bound, not a use: `CMPL BX, $USER_BASE` asks
+				// which side of an address a pointer lies on and
+				// needs nothing kept there (user/fuzz does).
+				continue
+			}
 			out = append(out, ref{addr: addr(int64(a)), kind: "immediate"})
 		}
 	}

@@ -218,3 +218,26 @@ func TestShrunkLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestComparedAddressIsABound: an address in a CMP or TEST immediate is a
+// bound the program compares against (user/fuzz checks its pointers
+// against USER_BASE), not a reference to keep; a MOV of the same
+// immediate is a reference.
+func TestComparedAddressIsABound(t *testing.T) {
+	for _, c := range []struct {
+		code []byte
+		refs int
+	}{
+		{[]byte{0x81, 0xfb, 0x00, 0x00, 0x00, 0x40}, 0}, // CMPL BX, $0x40000000
+		{[]byte{0xf7, 0xc3, 0x00, 0x00, 0x00, 0x40}, 0}, // TESTL BX, $0x40000000
+		{[]byte{0xbb, 0x00, 0x00, 0x00, 0x40}, 1},       // MOVL $0x40000000, BX
+	} {
+		insts, err := decodeAll(c.code, 0x40001000, "t", 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(insts[0].refs(32)); got != c.refs {
+			t.Errorf("% x: %d references, want %d", c.code, got, c.refs)
+		}
+	}
+}

@@ -54,6 +54,9 @@ type Config struct {
 	Record, Replay string
 	// Mem is the guest RAM, e.g. "32M" (qemu.sh -m). Empty: qemu.sh's default.
 	Mem string
+	// CPU is a QEMU CPU model (qemu.sh --cpu MODEL: qemu.sh adds the
+	// feature flags the kernel needs). Empty: qemu.sh's default.
+	CPU string
 	// SMP is the number of processors (qemu.sh --smp N), 1..MaxSMP; 0
 	// means qemu.sh's default, one.
 	SMP int
@@ -99,6 +102,9 @@ func (c *Config) validate() error {
 		if a == "" {
 			return fmt.Errorf("qemu: Config.QEMUArgs[%d] is empty", i)
 		}
+	}
+	if c.CPU != "" && (strings.HasPrefix(c.CPU, "-") || strings.ContainsAny(c.CPU, ", \t\r\n")) {
+		return fmt.Errorf("qemu: Config.CPU is %q; want one CPU model name such as Skylake-Client (qemu.sh adds the feature flags)", c.CPU)
 	}
 	if c.SMP < 0 || c.SMP > MaxSMP {
 		return fmt.Errorf("qemu: Config.SMP is %d; want 0 (qemu.sh's default) or 1..%d", c.SMP, MaxSMP)

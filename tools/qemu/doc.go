@@ -10,6 +10,8 @@
 //	QEMU status 1 + serial line "EXIT 0"  Pass
 //	QEMU status 3                         TestFailure
 //	QEMU status 5                         Panic
+//	QEMU status 7                         BadConfig (command line rejected)
+//	QEMU status 9                         UnsupportedCPU (a required CPU feature is missing)
 //	QEMU status 0                         Reset (triple fault under -no-reboot; a failure)
 //	anything else                         QEMUError (stderr kept in Result.Stderr)
 //

@@ -4,7 +4,7 @@ package qemu
 import "strconv"
 
 // scriptFlags returns the qemu.sh arguments for c, in qemu.sh's documented
-// order: -a, -k, -i, -m, --smp, --icount/--shift, --record/--replay, -q..., -- words.
+// order: -a, -k, -i, -m, --cpu, --smp, --icount/--shift, --record/--replay, -q..., -- words.
 // An empty c.Kernel omits -k (qemu.sh then uses build/ARCH/kernel.elf).
 func scriptFlags(c Config) []string {
 	var f []string
@@ -20,6 +20,9 @@ func scriptFlags(c Config) []string {
 	}
 	if c.Mem != "" {
 		f = append(f, "-m", c.Mem)
+	}
+	if c.CPU != "" {
+		f = append(f, "--cpu", c.CPU)
 	}
 	if c.SMP > 0 {
 		f = append(f, "--smp", strconv.Itoa(c.SMP))

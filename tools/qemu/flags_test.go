@@ -17,6 +17,8 @@ func TestScriptFlags(t *testing.T) {
 			"-a 386 --icount -- flush=racy seed=7"},
 		{Config{Arch: "amd64", Kernel: "k.elf", Initrd: "i.cpio", Mem: "64M"},
 			"-a amd64 -k k.elf -i i.cpio -m 64M"},
+		{Config{Arch: "386", Stress: true, CPU: "pentium3", Mem: "16M", Args: []string{"seed=3"}},
+			"stress -a 386 -m 16M --cpu pentium3 -- seed=3"},
 		{Config{Arch: "amd64", Icount: true, Shift: 3}, "-a amd64 --shift 3"},
 		{Config{Arch: "amd64", Shift: ShiftZero}, "-a amd64 --shift 0"},
 		{Config{Arch: "amd64", Shift: ShiftAuto}, "-a amd64 --shift auto"},
@@ -48,6 +50,8 @@ func TestValidate(t *testing.T) {
 		"Empty":    func(c *Config) { c.Args = []string{""} },
 		"QEMUArg":  func(c *Config) { c.QEMUArgs = []string{""} },
 		"Mem":      func(c *Config) { c.Mem = "32 M" },
+		"CPUFlags": func(c *Config) { c.CPU = "qemu64,+pge" },
+		"CPUDash":  func(c *Config) { c.CPU = "-cpu" },
 	}
 	for name, mut := range bad {
 		c := ok

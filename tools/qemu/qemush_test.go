@@ -31,7 +31,7 @@ func TestRealQemuShDryRun(t *testing.T) {
 	kernel := filepath.Join(t.TempDir(), "kernel.elf")
 	writeFile(t, kernel, "", 0o644)
 	for _, arch := range []string{"386", "amd64"} {
-		cfg := Config{Arch: arch, Kernel: kernel, Script: script, Shift: 3, Mem: "64M",
+		cfg := Config{Arch: arch, Kernel: kernel, Script: script, Shift: 3, Mem: "64M", CPU: "core2duo",
 			QEMUArgs: []string{"-smp", "2"}, Args: []string{"flush=racy", "seed=7"}, Timeout: time.Second}
 		p, err := resolve(cfg)
 		if err != nil {
@@ -52,6 +52,7 @@ func TestRealQemuShDryRun(t *testing.T) {
 			{"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"},
 			{"-serial", "stdio"},
 			{"-m", "64M"},
+			{"-cpu", map[string]string{"386": "core2duo,+sse,+sse2,+pge,+apic", "amd64": "core2duo,+pge,+apic"}[arch]},
 			{"-icount", "shift=3,sleep=off"},
 			{"-append", "flush=racy seed=7"},
 			{"-smp", "2"},

@@ -27,7 +27,8 @@ func TestRunStatuses(t *testing.T) {
 		{"panic", "echo 'PANIC: page fault at 0xdead'; echo 'EXIT 2'; exit 5", Panic, 5},
 		{"reset", "echo 'tlbrace: ready'; exit 0", Reset, 0},
 		{"usage-error", "echo \"qemu.sh: unknown option '--bogus' (try --help)\" >&2; exit 2", QEMUError, 2},
-		{"other-status", "exit 9", QEMUError, 9},
+		{"other-status", "exit 11", QEMUError, 11},
+		{"unsupported-cpu", "echo 'UNSUPPORTED-CPU: tlbrace 386 cannot run on this CPU; it lacks: SSE2'; echo 'EXIT 4'; exit 9", UnsupportedCPU, 9},
 		{"bad-config", "exit 7", BadConfig, 7},
 		{"killed-by-signal", "kill -SEGV $$", QEMUError, -1},
 	}

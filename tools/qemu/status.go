@@ -28,18 +28,22 @@ const (
 	// QEMUError: qemu.sh or QEMU failed on its own (usage error, bad option,
 	// killed by a signal, or status 1 without the kernel's "EXIT 0").
 	QEMUError
+	// UnsupportedCPU: the entry code found the CPU lacking a required
+	// feature (wrote 4: QEMU status 9); the UNSUPPORTED-CPU lines name them.
+	UnsupportedCPU
 )
 
 var statusNames = map[Status]string{
-	Pass:        "Pass",
-	TestFailure: "TestFailure",
-	Panic:       "Panic",
-	Reset:       "Reset",
-	Timeout:     "Timeout",
-	Stopped:     "Stopped",
-	Canceled:    "Canceled",
-	BadConfig:   "BadConfig",
-	QEMUError:   "QEMUError",
+	Pass:           "Pass",
+	TestFailure:    "TestFailure",
+	Panic:          "Panic",
+	Reset:          "Reset",
+	Timeout:        "Timeout",
+	Stopped:        "Stopped",
+	Canceled:       "Canceled",
+	BadConfig:      "BadConfig",
+	QEMUError:      "QEMUError",
+	UnsupportedCPU: "UnsupportedCPU",
 }
 
 func (s Status) String() string {
@@ -52,11 +56,12 @@ func (s Status) String() string {
 // QEMU exit statuses produced through isa-debug-exit ((v<<1)|1) and by
 // -no-reboot; see docs/conventions.md, "Exit statuses".
 const (
-	exitReset       = 0 // guest reset under -no-reboot
-	exitPass        = 1 // kernel wrote 0
-	exitTestFailure = 3 // kernel wrote 1
-	exitPanic       = 5 // kernel wrote 2
-	exitBadConfig   = 7 // kernel wrote 3: command line rejected
+	exitReset          = 0 // guest reset under -no-reboot
+	exitPass           = 1 // kernel wrote 0
+	exitTestFailure    = 3 // kernel wrote 1
+	exitPanic          = 5 // kernel wrote 2
+	exitBadConfig      = 7 // kernel wrote 3: command line rejected
+	exitUnsupportedCPU = 9 // entry code wrote 4: the CPU lacks a required feature
 )
 
 // StatusForExit maps a QEMU exit status to a Status. It knows nothing of the
@@ -72,6 +77,8 @@ func StatusForExit(code int) Status {
 		return Panic
 	case exitBadConfig:
 		return BadConfig
+	case exitUnsupportedCPU:
+		return UnsupportedCPU
 	case exitReset:
 		return Reset
 	}

@@ -11,8 +11,8 @@ func TestStatusForExit(t *testing.T) {
 		code int
 		want Status
 	}{
-		{0, Reset}, {1, Pass}, {3, TestFailure}, {5, Panic}, {7, BadConfig},
-		{2, QEMUError}, {4, QEMUError}, {9, QEMUError}, {-1, QEMUError}, {255, QEMUError},
+		{0, Reset}, {1, Pass}, {3, TestFailure}, {5, Panic}, {7, BadConfig}, {9, UnsupportedCPU},
+		{2, QEMUError}, {4, QEMUError}, {11, QEMUError}, {-1, QEMUError}, {255, QEMUError},
 	}
 	for _, c := range cases {
 		if got := StatusForExit(c.code); got != c.want {
@@ -34,7 +34,7 @@ func TestClassifyNeedsExit0ForPass(t *testing.T) {
 }
 
 func TestStatusString(t *testing.T) {
-	for s := Pass; s <= QEMUError; s++ {
+	for s := Pass; s <= UnsupportedCPU; s++ {
 		if n := s.String(); strings.HasPrefix(n, "Status(") {
 			t.Errorf("Status %d has no name: %q", int(s), n)
 		}

@@ -65,63 +65,121 @@ var (
 	detectRE = regexp.MustCompile(`^DETECTED: \S+ after (\d+) ticks`)
 )
 
+// opts are the command line's settings every row shares.
+type opts struct {
+	seeds     int
+	timeout   time.Duration
+	fixedSecs int
+	words     []string // extra kernel words for every stress run (experiments)
+}
+
 func main() {
-	seeds := flag.Int("seeds", 10, "seeds per architecture and mode")
+	seeds := flag.Int("seeds", 20, "seeds per row")
 	timeout := flag.Duration("timeout", 30*time.Second, "give up on a seed after this long")
 	arches := flag.String("arch", "386,amd64", "architectures")
 	only := flag.String("modes", "icount,inject-tcg,inject-icount", "modes to run")
-	boots := flag.Int("boots", 9, "boots per architecture for the boot-time row (and as many of the floor image)")
+	boots := flag.Int("boots", 9, "boots per architecture for the boot-time row (and as many of the floor image); 0 skips it")
 	variants := flag.String("variants", "racy,fixed", "flush variants")
 	fixedSecs := flag.Int("fixed-seconds", 1, "guest seconds per fixed-variant run")
 	smpSeeds := flag.Int("smp-seeds", 5, "seeds per row of the SMP table (smp.go); 0 leaves it out")
+	scenarios := flag.Bool("scenarios", true, "the rows of the later recurrences (scenario=exit, scenario=caller)")
+	switches := flag.Bool("switch", true, "the context switch's cost (bench=switch)")
+	words := flag.String("words", "", "extra kernel words for every stress run, space-separated (e.g. \"steer=off lockup=4\")")
+	jsonOut := flag.String("json", "build/bench.json", "write every row and its targets as JSON here (\"\" for none)")
 	flag.Parse()
 	if *seeds <= 0 || *timeout <= 0 {
 		fmt.Fprintln(os.Stderr, "stressbench: -seeds and -timeout must be positive")
 		os.Exit(2)
 	}
-	fmt.Printf("stressbench: %d seeds per row, timeout %v, fixed runs %d guest s, 2 QEMUs at a time; rates per wall second\n\n",
+	o := opts{seeds: *seeds, timeout: *timeout, fixedSecs: *fixedSecs, words: strings.Fields(*words)}
+	rep := &report{Seeds: *seeds, FixedSeconds: *fixedSecs, Words: o.words, Started: time.Now().UTC().Format(time.RFC3339)}
+	if shift, err := qemu.StressShift(); err == nil {
+		rep.StressShift = shift
+	}
+	fmt.Printf("stressbench: %d seeds per row, timeout %v, fixed runs %d guest s, 2 QEMUs at a time; rates per wall second\n",
 		*seeds, *timeout, *fixedSecs)
-	fmt.Printf("%-6s %-14s %-6s %9s %34s %26s %9s %9s %9s %9s %9s %10s\n", "arch", "mode", "flush", "detected",
-		"ticks min/med/max (median insns)", "wall min/median/max", "hits/1k t", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s")
+	if len(o.words) > 0 {
+		fmt.Printf("stressbench: extra kernel words: %s\n", strings.Join(o.words, " "))
+	}
+	fmt.Println()
+	printHeader()
 	for _, arch := range strings.Split(*arches, ",") {
 		for _, m := range modes {
 			if !strings.Contains(","+*only+",", ","+m.name+",") {
 				continue
 			}
 			for _, v := range strings.Split(*variants, ",") {
-				row(arch, m, v, *seeds, *timeout, *fixedSecs)
+				c := scenarioCase{label: m.name, flush: v, guarded: v == "fixed"}
+				rep.Rows = append(rep.Rows, row(arch, m, c, o))
 			}
 		}
 	}
-	scenarioRows(strings.Split(*arches, ","), *seeds, *timeout, *fixedSecs) // scenarios.go
-	fmt.Println()
-	floor, remove := writeFloor()
-	defer remove()
-	for _, arch := range strings.Split(*arches, ",") {
-		bootRow(arch, *boots, floor)
+	if *scenarios {
+		fmt.Println()
+		rep.Rows = append(rep.Rows, scenarioRows(strings.Split(*arches, ","), o)...) // scenarios.go
 	}
-	for _, arch := range strings.Split(*arches, ",") {
-		switchCostRow(arch) // switchcost.go
+	fmt.Println()
+	if *boots > 0 {
+		floor, remove := writeFloor()
+		defer remove()
+		for _, arch := range strings.Split(*arches, ",") {
+			if b := bootRow(arch, *boots, floor); b != nil {
+				rep.Boots = append(rep.Boots, *b)
+			}
+		}
+	}
+	if *switches {
+		for _, arch := range strings.Split(*arches, ",") {
+			if sw := switchCostRow(arch); sw != nil { // switchcost.go
+				rep.Switches = append(rep.Switches, *sw)
+			}
+		}
+	}
+	rep.summary()
+	if *jsonOut != "" {
+		if err := rep.write(*jsonOut); err != nil {
+			fmt.Fprintln(os.Stderr, "stressbench:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("stressbench: wrote %s\n", *jsonOut)
 	}
 	if *smpSeeds > 0 {
 		smpTable(strings.Split(*arches, ","), *smpSeeds, *timeout) // smp.go
 	}
 }
 
-func row(arch string, m mode, variant string, seeds int, timeout time.Duration, fixedSecs int) {
-	samples := make([]sample, seeds)
+func printHeader() {
+	fmt.Printf("%-6s %-20s %-6s %9s %36s %26s %9s %9s %9s %9s %9s %10s  %s\n", "arch", "mode", "flush", "detected",
+		"ticks min/med/max (median insns)", "wall min/median/max", "hits/1k t", "win hit/s", "win pre/s", "inject/s", "refused/s", "switches/s", "targets")
+}
+
+// row runs one row's seeds, two QEMUs at a time, prints it with its
+// targets and returns it.
+func row(arch string, m mode, c scenarioCase, o opts) Row {
+	samples := make([]sample, o.seeds)
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 2)
-	for i := 0; i < seeds; i++ {
+	for i := 0; i < o.seeds; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			samples[i] = run(arch, m, variant, i+1, timeout, fixedSecs)
+			samples[i] = run(arch, m, c, i+1, o)
 		}(i)
 	}
 	wg.Wait()
+	r := summarize(arch, m, c, samples)
+	r.Targets = targetsFor(&r)
+	r.print()
+	return r
+}
+
+// summarize turns a row's samples into its figures. Rates are per wall
+// second of the runs: up to the detection for a detected run, to its last
+// line for the others.
+func summarize(arch string, m mode, c scenarioCase, samples []sample) Row {
+	r := Row{Arch: arch, Mode: m.name, Scenario: c.scenario(), Flush: c.flush, Guarded: c.guarded, Seeds: len(samples)}
 	var walls []time.Duration
 	var ticks, insns []uint64
 	var hits, pre, inj, ref, switches, secs, allTicks float64
@@ -133,50 +191,75 @@ func row(arch string, m mode, variant string, seeds int, timeout time.Duration, 
 				insns = append(insns, s.insns)
 			}
 		}
-		if s.guest > 0 {
+		span := s.guest
+		if s.detected {
+			span = s.wall
+		}
+		if span > 0 {
 			allTicks += float64(s.stat["ticks"])
 			hits += float64(s.stat["window_hits"])
 			pre += float64(s.stat["window_preemptions"])
 			inj += float64(s.stat["injections"])
 			ref += float64(s.stat["injections_refused"])
 			switches += float64(s.stat["switches"])
-			secs += s.guest.Seconds()
+			secs += span.Seconds()
 		}
 	}
+	r.Detected = len(walls)
 	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
 	sort.Slice(ticks, func(i, j int) bool { return ticks[i] < ticks[j] })
-	wallCol, tickCol := "-", "-"
-	if n := len(walls); n > 0 {
-		wallCol = ms(walls[0]) + "/" + ms(walls[n/2]) + "/" + ms(walls[n-1])
-		tickCol = fmt.Sprintf("%d/%d/%d", ticks[0], ticks[n/2], ticks[n-1])
-	}
 	sort.Slice(insns, func(i, j int) bool { return insns[i] < insns[j] })
+	if n := len(walls); n > 0 {
+		r.Ticks = &MinMedMax{float64(ticks[0]), float64(ticks[n/2]), float64(ticks[n-1])}
+		r.WallMS = &MinMedMax{msf(walls[0]), msf(walls[n/2]), msf(walls[n-1])}
+	}
 	if n := len(insns); n > 0 {
-		tickCol += fmt.Sprintf(" (%.1fM insns)", float64(insns[n/2])/1e6)
+		r.MedianInsns = insns[n/2]
 	}
-	perKTicks := "-"
+	r.TicksTotal = uint64(allTicks)
 	if allTicks > 0 {
-		perKTicks = strconv.FormatFloat(hits*1000/allTicks, 'f', 1, 64)
+		r.HitsPerKTicks = round1(hits * 1000 / allTicks)
 	}
-	rate := func(x float64) string {
-		if secs == 0 {
-			return "-"
-		}
-		return strconv.FormatFloat(x/secs, 'f', 0, 64)
+	if secs > 0 {
+		r.PerSecond = &Rates{round0(hits / secs), round0(pre / secs), round0(inj / secs), round0(ref / secs), round0(switches / secs)}
 	}
-	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %34s %26s %9s %9s %9s %9s %9s %10s\n", arch, m.name, variant, len(walls), seeds,
-		tickCol, wallCol, perKTicks, rate(hits), rate(pre), rate(inj), rate(ref), rate(switches))
+	return r
 }
 
-func run(arch string, m mode, variant string, seed int, timeout time.Duration, fixedSecs int) sample {
-	args := append(append([]string{}, m.words...), "flush="+variant, "seed="+strconv.Itoa(seed), "trace=8")
-	if variant == "fixed" {
-		args = append(args, "duration="+strconv.Itoa(fixedSecs))
+func (r *Row) print() {
+	wallCol, tickCol := "-", "-"
+	if r.Ticks != nil {
+		tickCol = fmt.Sprintf("%.0f/%.0f/%.0f", r.Ticks.Min, r.Ticks.Median, r.Ticks.Max)
+		wallCol = fmt.Sprintf("%.1fms/%.1fms/%.1fms", r.WallMS.Min, r.WallMS.Median, r.WallMS.Max)
 	}
-	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: timeout, Args: args}
+	if r.MedianInsns > 0 {
+		tickCol += fmt.Sprintf(" (%.2fM insns)", float64(r.MedianInsns)/1e6)
+	}
+	perK := "-"
+	if r.TicksTotal > 0 {
+		perK = strconv.FormatFloat(r.HitsPerKTicks, 'f', 1, 64)
+	}
+	rates := [5]string{"-", "-", "-", "-", "-"}
+	if p := r.PerSecond; p != nil {
+		for i, x := range []float64{p.WindowHits, p.WindowPreemptions, p.Injections, p.Refused, p.Switches} {
+			rates[i] = strconv.FormatFloat(x, 'f', 0, 64)
+		}
+	}
+	label := r.Mode
+	if r.Scenario != "" {
+		label = r.Scenario + " " + r.Mode
+	}
+	fmt.Printf("%-6s %-20s %-6s %6d/%-2d %36s %26s %9s %9s %9s %9s %9s %10s  %s\n", r.Arch, label, r.Flush, r.Detected, r.Seeds,
+		tickCol, wallCol, perK, rates[0], rates[1], rates[2], rates[3], rates[4], targetColumn(r.Targets))
+}
+
+func run(arch string, m mode, c scenarioCase, seed int, o opts) sample {
+	args := scenarioArgs(m, c, seed, o.fixedSecs)
+	args = append(args, o.words...)
+	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: o.timeout, Args: args}
 	r, err := qemu.Run(context.Background(), cfg)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "stressbench: %s %s seed %d: %v\n", arch, m.name, seed, err)
+		fmt.Fprintf(os.Stderr, "stressbench: %s %s %s seed %d: %v\n", arch, c.label, m.name, seed, err)
 		return sample{}
 	}
 	var s sample
@@ -184,8 +267,8 @@ func run(arch string, m mode, variant string, seed int, timeout time.Duration, f
 	det, ok2 := r.Find("DETECTED:")
 	if ok1 && ok2 {
 		s.detected, s.wall = true, det.At-start.At
-		if m := detectRE.FindStringSubmatch(det.Text); m != nil {
-			s.ticks, _ = strconv.ParseUint(m[1], 10, 64)
+		if x := detectRE.FindStringSubmatch(det.Text); x != nil {
+			s.ticks, _ = strconv.ParseUint(x[1], 10, 64)
 		}
 	}
 	if ok1 && len(r.Lines) > 0 {
@@ -205,8 +288,9 @@ func run(arch string, m mode, variant string, seed int, timeout time.Duration, f
 			s.insns = s.stat["guest_tsc"] >> shift
 		}
 	}
-	if s.detected == (variant == "fixed") {
-		fmt.Fprintf(os.Stderr, "stressbench: %s %s flush=%s seed %d: detected=%v (%v); reproduce: %s\n", arch, m.name, variant, seed, s.detected, r.Status, r.Reproduce())
+	if s.detected == c.guarded {
+		fmt.Fprintf(os.Stderr, "stressbench: %s %s %s flush=%s seed %d: detected=%v (%v); reproduce: %s\n",
+			arch, c.label, m.name, c.flush, seed, s.detected, r.Status, r.Reproduce())
 	}
 	return s
 }
@@ -221,7 +305,7 @@ func run(arch string, m mode, variant string, seed int, timeout time.Duration, f
 // each is printed too (the figure for a quiet host), and the same ratio
 // in CPU time, which other processes on the host barely change: tlbrace
 // runs with workload=none, which exits right after the ready line.
-func bootRow(arch string, n int, floor string) {
+func bootRow(arch string, n int, floor string) *Boot {
 	var ready, floors, first, own, cpuT, cpuF []time.Duration
 	var ratios, cpuRatios []float64
 	for i := 0; i < n; i++ {
@@ -244,7 +328,7 @@ func bootRow(arch string, n int, floor string) {
 	}
 	if len(ratios) == 0 {
 		fmt.Printf("boot %-6s: no pair of boots (the floor's line, then tlbrace's ready line) out of %d\n", arch, n)
-		return
+		return nil
 	}
 	sort.Float64s(ratios)
 	sort.Float64s(cpuRatios)
@@ -258,6 +342,10 @@ func bootRow(arch string, n int, floor string) {
 	fmt.Printf("             %.2fx the floor (median of the pairs; target <= %.1fx: %s), fastest boots %.2fx; in QEMU's CPU time %.2fx (%s / %s median)\n",
 		ratio, floorTarget, verdict, float64(slices.Min(ready))/float64(slices.Min(floors)), cpuRatios[len(cpuRatios)/2], ms(median(cpuT)), ms(median(cpuF)))
 	fmt.Printf("             medians: the kernel's first line %s after QEMU's start, from there to ready %s\n", ms(median(first)), ms(median(own)))
+	b := &Boot{Arch: arch, Pairs: len(ratios), RatioMedian: round2(ratio), CPURatioMedian: round2(cpuRatios[len(cpuRatios)/2]),
+		ReadyMedianMS: msf(median(ready)), FloorMedianMS: msf(median(floors))}
+	b.Targets = []Target{target("boot/floor, median of the pairs", "<=", floorTarget, b.RatioMedian, "x")}
+	return b
 }
 
 // floorTarget: tlbrace's boot to ready may take at most this many times

@@ -1,17 +1,6 @@
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"sort"
-	"strconv"
-	"strings"
-	"sync"
-	"time"
-
-	"tlbrace/tools/qemu"
-)
+import "strconv"
 
 // The later recurrences of the race (README, "One bug, three times"): a row
 // per scenario, variant and mode, in the same columns as the kthread table.
@@ -49,9 +38,17 @@ func scenarioArgs(m mode, c scenarioCase, seed, fixedSecs int) []string {
 	return args
 }
 
-// scenarioRows prints the scenarios' rows for every architecture.
-func scenarioRows(arches []string, seeds int, timeout time.Duration, fixedSecs int) {
-	fmt.Println()
+// scenario names the row's scenario ("" for the kthread rows of main.go).
+func (c scenarioCase) scenario() string {
+	if len(c.words) == 0 {
+		return ""
+	}
+	return c.label
+}
+
+// scenarioRows runs and prints the scenarios' rows for every architecture.
+func scenarioRows(arches []string, o opts) []Row {
+	var rows []Row
 	for _, arch := range arches {
 		for _, name := range scenarioModes {
 			for _, m := range modes {
@@ -59,96 +56,10 @@ func scenarioRows(arches []string, seeds int, timeout time.Duration, fixedSecs i
 					continue
 				}
 				for _, c := range scenarioCases {
-					scenarioRow(arch, m, c, seeds, timeout, fixedSecs)
+					rows = append(rows, row(arch, m, c, o))
 				}
 			}
 		}
 	}
-}
-
-func scenarioRow(arch string, m mode, c scenarioCase, seeds int, timeout time.Duration, fixedSecs int) {
-	samples := make([]sample, seeds)
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, 2)
-	for i := 0; i < seeds; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			samples[i] = scenarioRun(arch, m, c, i+1, timeout, fixedSecs)
-		}(i)
-	}
-	wg.Wait()
-	var walls []time.Duration
-	var ticks []uint64
-	var hits, pre, inj, ref, switches, secs, allTicks float64
-	for _, s := range samples {
-		if s.detected {
-			walls = append(walls, s.wall)
-			ticks = append(ticks, s.ticks)
-		}
-		if s.guest > 0 {
-			allTicks += float64(s.stat["ticks"])
-			hits += float64(s.stat["window_hits"])
-			pre += float64(s.stat["window_preemptions"])
-			inj += float64(s.stat["injections"])
-			ref += float64(s.stat["injections_refused"])
-			switches += float64(s.stat["switches"])
-			secs += s.guest.Seconds()
-		}
-	}
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	sort.Slice(ticks, func(i, j int) bool { return ticks[i] < ticks[j] })
-	wallCol, tickCol := "-", "-"
-	if n := len(walls); n > 0 {
-		wallCol = ms(walls[0]) + "/" + ms(walls[n/2]) + "/" + ms(walls[n-1])
-		tickCol = fmt.Sprintf("%d/%d/%d", ticks[0], ticks[n/2], ticks[n-1])
-	}
-	perKTicks := "-"
-	if allTicks > 0 {
-		perKTicks = strconv.FormatFloat(hits*1000/allTicks, 'f', 1, 64)
-	}
-	rate := func(x float64) string {
-		if secs == 0 {
-			return "-"
-		}
-		return strconv.FormatFloat(x/secs, 'f', 0, 64)
-	}
-	fmt.Printf("%-6s %-14s %-6s %6d/%-2d %34s %26s %9s %9s %9s %9s %9s %10s\n", arch, c.label+" "+m.name, c.flush,
-		len(walls), seeds, tickCol, wallCol, perKTicks, rate(hits), rate(pre), rate(inj), rate(ref), rate(switches))
-}
-
-func scenarioRun(arch string, m mode, c scenarioCase, seed int, timeout time.Duration, fixedSecs int) sample {
-	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: timeout, Args: scenarioArgs(m, c, seed, fixedSecs)}
-	r, err := qemu.Run(context.Background(), cfg)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "stressbench: %s %s %s seed %d: %v\n", arch, c.label, m.name, seed, err)
-		return sample{}
-	}
-	s := sample{stat: map[string]uint64{}}
-	start, ok1 := r.Find("stress: start")
-	det, ok2 := r.Find("DETECTED:")
-	if ok1 && ok2 {
-		s.detected, s.wall = true, det.At-start.At
-		if x := detectRE.FindStringSubmatch(det.Text); x != nil {
-			s.ticks, _ = strconv.ParseUint(x[1], 10, 64)
-		}
-	}
-	if ok1 && len(r.Lines) > 0 {
-		s.guest = r.Lines[len(r.Lines)-1].At - start.At
-	}
-	for _, l := range r.Lines {
-		if strings.HasPrefix(l.Text, "STAT ") {
-			for _, kv := range statRE.FindAllStringSubmatch(l.Text, -1) {
-				n, _ := strconv.ParseUint(kv[2], 10, 64)
-				s.stat[kv[1]] = n
-			}
-		}
-	}
-	if s.detected == c.guarded {
-		fmt.Fprintf(os.Stderr, "stressbench: %s %s %s flush=%s seed %d: detected=%v (%v); reproduce: %s\n",
-			arch, c.label, m.name, c.flush, seed, s.detected, r.Status, r.Reproduce())
-	}
-	return s
+	return rows
 }

@@ -29,19 +29,22 @@ func parseSwitchCost(line string) (insns, switches uint64, ok bool) {
 }
 
 // switchCostRow measures and prints one architecture's switch cost.
-func switchCostRow(arch string) {
+func switchCostRow(arch string) *Switch {
 	cfg := qemu.Config{Arch: arch, Shift: qemu.ShiftZero, Args: []string{"bench=switch"}, Timeout: 60 * time.Second}
 	r, err := qemu.Run(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "stressbench: switch cost %s: %v\n", arch, err)
-		return
+		return nil
 	}
 	l, _ := r.Find("BENCH switch_cost")
 	insns, n, ok := parseSwitchCost(l.Text)
 	if !ok || r.Status != qemu.Pass {
 		fmt.Fprintf(os.Stderr, "stressbench: switch cost %s: no BENCH line (%v); reproduce: %s\n", arch, r.Status, r.Reproduce())
-		return
+		return nil
 	}
-	fmt.Printf("switch %-6s: %d guest instructions per preemptive context switch, timer handler to the next task (mean of %d; bench=switch at --shift 0)\n",
-		arch, insns, n)
+	sw := &Switch{Arch: arch, Insns: insns, Switches: n}
+	sw.Targets = []Target{target("insns per switch", "<=", switchTarget, float64(insns), "insns")}
+	fmt.Printf("switch %-6s: %d guest instructions per preemptive context switch, timer handler to the next task (mean of %d; bench=switch at --shift 0)  %s\n",
+		arch, insns, n, targetColumn(sw.Targets))
+	return sw
 }

@@ -12,21 +12,50 @@ package abi
 const (
 	SyscallVector = 0x80 // the interrupt vector of `int $0x80`, as on i386 Linux
 
-	SysExit    = 1  // exit(code)
-	SysWrite   = 2  // write(buf, len) -> bytes written, to the console
-	SysGetpid  = 3  // getpid() -> task id
-	SysYield   = 4  // yield()
-	SysSleep   = 5  // sleep(ms)
-	SysReport  = 6  // report(kind, addr, value): the stress worker saw something wrong
-	SysMapinfo = 7  // mapinfo() -> the task's private data address
-	SysClone   = 8  // clone(entry, stack, cpu, arg) -> the new thread's id: it shares the caller's address space
-	SysMmap    = 9  // mmap(addr, len) -> addr: anonymous read-write memory at a fixed, page-aligned address
-	SysMunmap  = 10 // munmap(addr, len) -> 0: removes exactly one mmap'ed range
+	SysExit     = 1  // exit(code)
+	SysWrite    = 2  // write(buf, len) -> bytes written, to the console
+	SysGetpid   = 3  // getpid() -> task id
+	SysYield    = 4  // yield()
+	SysSleep    = 5  // sleep(ms)
+	SysReport   = 6  // report(kind, addr, value): the stress worker saw something wrong
+	SysMapinfo  = 7  // mapinfo() -> the task's private data address
+	SysClone    = 8  // clone(entry, stack, cpu, arg) -> the new thread's id: it shares the caller's address space
+	SysMmap     = 9  // mmap(addr, len) -> addr: anonymous read-write memory at a fixed, page-aligned address
+	SysMunmap   = 10 // munmap(addr, len) -> 0: removes exactly one mmap'ed range
+	NumSyscalls = 11 // one more than the highest number
 
+	ENOMEM = 12 // out of memory: a frame the call needed could not be had, or (mmap) no room: the range overlaps a mapping, or too many mappings
 	EFAULT = 14 // bad address
-	ENOMEM = 12 // no room: the range overlaps a mapping, or too many mappings
 	EINVAL = 22 // invalid argument
 	ENOSYS = 38 // no such system call
+)
+
+// Limits of the arguments; beyond them a call fails with -EINVAL.
+const (
+	MaxWrite   = 4096      // write: longest single write, in bytes
+	MaxSleepMS = 3_600_000 // sleep: longest sleep, an hour (also: no negative one)
+	// ReportAlign: report's addr is where the worker read a 4-byte word.
+	ReportAlign = 4
+)
+
+// The fuzzer (user/fuzz) and the fuzz workload (kernel/fuzz). A fuzzer
+// starts like every program, plus its seed: SP points at it (8 bytes,
+// little-endian), right below the stack top. When it catches the kernel
+// breaking a rule of this ABI it exits with FuzzViolation | nr<<8 | check.
+const (
+	FuzzViolation     = 0x46550000 // "FU" in the high half
+	FuzzViolationMask = 0xffff0000
+
+	FuzzCheckENOSYS    = 1  // an unknown number did not return -ENOSYS
+	FuzzCheckRegs      = 2  // a register other than AX changed
+	FuzzCheckXMM       = 3  // X0 changed
+	FuzzCheckErrno     = 4  // a negative result that is no errno of this ABI
+	FuzzCheckGetpid    = 5  // getpid is not the id given at entry
+	FuzzCheckMapinfo   = 6  // mapinfo is not the private address given at entry
+	FuzzCheckKernelPtr = 7  // write from a kernel address did not fail with -EFAULT
+	FuzzCheckLength    = 8  // write longer than MaxWrite did not fail with -EINVAL
+	FuzzCheckFlags     = 9  // DF (or another arithmetic/control flag it set) changed
+	FuzzCheckResult    = 10 // yield, or a sleep of a valid length, did not return 0
 )
 
 // Report kinds (the first argument of report).
