@@ -29,6 +29,7 @@ import (
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
+	"tlbrace/kernel/user/abi"
 )
 
 // Config is the workload's knobs (validated by kernel/cmdline).
@@ -314,8 +315,8 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 
 // onReport receives the worker's "I read another task's signature".
 func onReport(t *sched.Task, kind, addr, value uintptr) {
-	if !isWorker(t) {
-		Ignored++ // a fuzzer's, say: only a worker's report is evidence
+	if !isWorker(t) || kind != abi.ReportForeign {
+		Ignored++ // a fuzzer's, say: only a worker's report of another task's signature is evidence
 		return
 	}
 	if !detect("CROSS-MM") {

@@ -125,8 +125,9 @@ func syscall(f *trap.Frame, g *rt.G) {
 	}
 }
 
-// report hands the stress worker's report on. The kind must be one the
-// ABI defines and addr a 4-byte-aligned user address: the stress
+// report hands a program's report on. The kind must be one the ABI
+// defines (the stress worker's ReportForeign, user/shoot's ReportStale)
+// and addr a 4-byte-aligned user address: the stress
 // workload reads the word there through the task's own page tables, and
 // it must lie inside one frame. (Not necessarily inside the task's VMAs:
 // a worker on the wrong page tables reads, and reports, other tasks'
@@ -134,7 +135,7 @@ func syscall(f *trap.Frame, g *rt.G) {
 // to judge (found by the fuzzer: any task could forge a CROSS-MM).
 func report(t *sched.Task, kind, addr, value uintptr) uintptr {
 	switch {
-	case kind != abi.ReportForeign || addr%abi.ReportAlign != 0:
+	case kind != abi.ReportForeign && kind != abi.ReportStale || addr%abi.ReportAlign != 0:
 		EInvals++
 		return errno(EINVAL)
 	case addr < mm.UserBase || addr >= mm.UserTop:
