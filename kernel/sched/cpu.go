@@ -43,6 +43,10 @@ type cpuState struct {
 
 	// Counters, for the monitor's per-CPU lines.
 	Ticks, Switches, Idle uint64
+
+	// leaveLazy asks this CPU's idle task to let go of the address space
+	// it borrows (LeaveLazyMMs); the idle task clears it once it has.
+	leaveLazy atomic.Bool
 }
 
 var (
