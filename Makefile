@@ -80,12 +80,12 @@ qemu: deps build
 # make stress: the 30-second runs (racy and fixed, both arches, two QEMUs
 # at a time; and the guarded configurations of scenario=exit and
 # scenario=caller, tests/scenarios_test.go) plus record/replay and
-# injection, and the syscall fuzzer beside the stress workload under
-# injection; STRESS_SECONDS sets the guarded and the fuzz runs' length.
+# injection, the syscall fuzzer beside the stress workload under
+# injection, and the fixed SMP runs on two CPUs (TestStressSMP);
+# STRESS_SECONDS sets the guarded, fuzz and fixed SMP runs' length.
 STRESS_SECONDS ?= 30
 stress: deps build-all
-	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_FUZZ_SECONDS=$(STRESS_SECONDS) \
-	  $(GO) test -count=1 -v -run 'Stress|Inject|Fuzz|OutOfMemory' ./tests/
+	TLBRACE_STRESS_SECONDS=$(STRESS_SECONDS) TLBRACE_FUZZ_SECONDS=$(STRESS_SECONDS) TLBRACE_SMP_STRESS=1 $(GO) test -count=1 -v -timeout 60m -run 'Stress|Inject|Fuzz|OutOfMemory' ./tests/
 
 # make bench: the racy variant over many seeds per architecture and mode,
 # and boot-to-ready times, each row beside its targets, and the same as

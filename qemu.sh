@@ -29,6 +29,8 @@
 #                   +sse,+sse2,+pge,+apic; amd64: +pge,+apic), e.g. --cpu
 #                   Skylake-Client, EPYC, core2duo, pentium3 (386 only: no
 #                   long mode); `-q -cpu -q MODEL` instead takes MODEL as is
+#   --smp N         N processors, 1..4 (default: 1; the kernel starts them
+#                   all unless maxcpus= says fewer, and prints "cpus: N online")
 #   --icount        instruction-counted time at the fixed stress shift
 #                   (-icount shift=STRESS_SHIFT,sleep=off): the only mode in which
 #                   a timer can land inside a one-instruction window
@@ -51,6 +53,7 @@ arch=${ARCH:-amd64}
 kernel=""
 initrd=""
 mem=32M
+smp=""
 cpumodel=""
 icount=""
 rr=""
@@ -59,6 +62,9 @@ dry=0
 extra=()
 
 die() { echo "qemu.sh: $*" >&2; exit 2; }
+
+# The most processors the kernel runs (kernel/rt's MaxCPUs).
+MAX_SMP=4
 
 # The fixed icount shift of stress runs, chosen by measurement (README,
 # "On a loaded machine"): each 100 us tick holds 1e5/2^STRESS_SHIFT guest
@@ -85,6 +91,13 @@ while [ $# -gt 0 ]; do
         ""|-*|*,*|*" "*) die "--cpu $2: want one CPU model name; feature flags are added for you (use -q -cpu -q ... for a full -cpu value)" ;;
       esac
       cpumodel=$2; shift 2 ;;
+    --smp)
+      [ $# -ge 2 ] || die "--smp needs a number of processors, 1..$MAX_SMP"
+      case "$2" in
+        [1-9]|[1-9][0-9]) [ "$2" -le $MAX_SMP ] || die "--smp $2: the kernel runs at most $MAX_SMP processors (kernel/rt MaxCPUs)" ;;
+        *) die "--smp $2: want a number of processors, 1..$MAX_SMP" ;;
+      esac
+      smp=$2; shift 2 ;;
     -q) [ $# -ge 2 ] || die "-q needs a QEMU argument"; extra+=("$2"); shift 2 ;;
     --icount) icount="shift=$STRESS_SHIFT,sleep=off"; shift ;;
     --shift)
@@ -134,6 +147,7 @@ args=(
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
 )
 [ -z "$initrd" ] || args+=(-initrd "$initrd")
+[ -z "$smp" ] || args+=(-smp "$smp")
 [ -z "$icount" ] || args+=(-icount "$icount")
 [ $gdb = 0 ] || args+=(-S -gdb tcp::1234)
 # Stress defaults go first, except those the caller sets itself (the kernel

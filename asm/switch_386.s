@@ -1,17 +1,18 @@
 #include "textflag.h"
 
-// Switch(save *uintptr, nextSP, nextG uintptr). Go's 386 ABI0 has no
+// Switch(save *uintptr, nextSP, nextTLS uintptr). Go's 386 ABI0 has no
 // callee-saved registers, so SP (with the return address on top) and BP
-// are all there is to save. The TLS slot (tlbrace/kernel/rt.tls[0]) holds
-// the current g; compiled Go reads it in every prologue.
+// are all there is to save. The TLS slot, GS:0 (kernel/rt/percpu.go),
+// tells compiled Go where the current g is; nextTLS is rt.TLSWord of the
+// next task's g. BYTE $0x65 is the GS segment-override prefix.
 TEXT ·Switch(SB), NOSPLIT, $0-12
 	MOVL save+0(FP), AX
 	MOVL nextSP+4(FP), CX
-	MOVL nextG+8(FP), DX
+	MOVL nextTLS+8(FP), DX
 	PUSHL BP
 	MOVL SP, (AX)
 	MOVL CX, SP
-	MOVL DX, tlbrace∕kernel∕rt·tls(SB)
+	BYTE $0x65; MOVL DX, 0
 	POPL BP
 	RET
 

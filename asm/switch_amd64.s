@@ -1,17 +1,19 @@
 #include "textflag.h"
 
-// Switch(save *uintptr, nextSP, nextG uintptr). Go's ABI0 has no
+// Switch(save *uintptr, nextSP, nextTLS uintptr). Go's ABI0 has no
 // callee-saved registers but the frame pointer BP; R14 (g in ABIInternal)
-// is reloaded from the TLS slot (tlbrace/kernel/rt.tls[0]) by the caller's
-// ABI wrapper after this returns, so rewriting the slot switches g.
+// is reloaded from the TLS slot, FS:-8 ((TLS) in Go assembly; this CPU's
+// rt.CPU.G, kernel/rt/percpu.go), by the caller's ABI wrapper after this
+// returns, so rewriting the slot switches g. nextTLS is rt.TLSWord of the
+// next task's g: on amd64 the g itself.
 TEXT ·Switch(SB), NOSPLIT|NOFRAME, $0-24
 	MOVQ save+0(FP), AX
 	MOVQ nextSP+8(FP), CX
-	MOVQ nextG+16(FP), DX
+	MOVQ nextTLS+16(FP), DX
 	PUSHQ BP
 	MOVQ SP, (AX)
 	MOVQ CX, SP
-	MOVQ DX, tlbrace∕kernel∕rt·tls(SB)
+	MOVQ DX, (TLS)
 	MOVQ DX, R14
 	POPQ BP
 	RET

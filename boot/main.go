@@ -21,8 +21,8 @@ import (
 // derived from the one definition.
 const (
 	bootStackSize = rt.BootStackSize // rt0 starts on rt.bootStack's top
-	msrFSBase     = rt.MSRFSBase     // amd64: FS base = &rt.tls[1]
-	tlsBaseOffset = rt.TLSBaseOffset
+	msrFSBase     = rt.MSRFSBase     // amd64: FS base = a CPU's TLS base
+	cpuTLSBase    = rt.CPUTLSBase    // offset of the TLS base in rt.CPU
 )
 
 // rt0 is the Multiboot entry point (boot/rt0_*.s).
@@ -33,7 +33,7 @@ func rt0()
 // functions of its own package, hence this one-line wrapper.)
 //
 //go:nosplit
-func setupCPU() { rt.SetupCPU() }
+func setupCPU() { rt.SetupCPU(0) }
 
 // start runs on the boot stack with g0 current, interrupts off.
 func start(magic, info uintptr) {

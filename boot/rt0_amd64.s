@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h" // const_bootStackSize, const_msrFSBase, const_tlsBaseOffset (main.go)
+#include "go_asm.h" // const_bootStackSize, const_msrFSBase, const_cpuTLSBase (main.go)
 
 // Go-side entry for amd64. The Multiboot header and the 32→64-bit
 // trampoline live in trampoline_amd64.syso (source: trampoline/multiboot64.S),
@@ -18,14 +18,15 @@ TEXT ·rt0(SB), NOSPLIT|NOFRAME, $0
 	MOVQ $tlbrace∕kernel∕rt·bootStack+const_bootStackSize(SB), SP
 
 	// Compiled Go finds g at FS:-8 (ABI0 wrappers load R14 from there):
-	// FS base = &rt.tls[1], so FS:-8 is rt.tls[0], which holds &rt.g0.
-	MOVQ $tlbrace∕kernel∕rt·tls+const_tlsBaseOffset(SB), AX
+	// FS base = the boot CPU's TLS base (rt.cpus[0], kernel/rt/percpu.go),
+	// so FS:-8 is rt.cpus[0].G, which holds &rt.g0.
+	MOVQ $tlbrace∕kernel∕rt·cpus+const_cpuTLSBase(SB), AX
 	MOVQ AX, DX
 	SHRQ $32, DX
 	MOVL $const_msrFSBase, CX
 	WRMSR
 	MOVQ $tlbrace∕kernel∕rt·g0(SB), AX
-	MOVQ AX, tlbrace∕kernel∕rt·tls(SB)
+	MOVQ AX, (TLS)
 
 	// start(magic, info): arguments are pushed now and stay put while
 	// SetupCPU (no arguments) runs above them.

@@ -54,12 +54,17 @@ demo: build
 
 # race-doc: redraw the README's pictures from the sample logs (after a
 # sample changes); tools/timeline's TestCommittedPictureIsUpToDate checks
-# that each committed SVG is what this target draws.
+# that each committed SVG is what this target draws. The SMP samples
+# hold several CPUs' events: each picture is the CPU where the failure
+# shows.
 .PHONY: race-doc
 race-doc:
-	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
+	$(GO) run ./tools/timeline -svg docs/shoot-noreload-386.svg docs/samples/shoot-noreload-386.log
+	$(GO) run ./tools/timeline -svg docs/shoot-skiplazy-386.svg docs/samples/shoot-skiplazy-386.log
 
 # samples: re-run every sample the documents quote (tools/samples) and
 # rewrite the committed logs and quoted blocks, then redraw the README's
@@ -68,6 +73,9 @@ race-doc:
 .PHONY: samples
 samples: build-all
 	$(GO) run ./tools/samples -write
-	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
+	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
+	$(GO) run ./tools/timeline -svg docs/shoot-noreload-386.svg docs/samples/shoot-noreload-386.log
+	$(GO) run ./tools/timeline -svg docs/shoot-skiplazy-386.svg docs/samples/shoot-skiplazy-386.log

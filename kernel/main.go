@@ -16,6 +16,8 @@ import (
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/serial"
+	"tlbrace/kernel/smp"
+	"tlbrace/kernel/spin"
 	"tlbrace/kernel/trap"
 	"tlbrace/kernel/user"
 )
@@ -32,22 +34,39 @@ var cmdlineCopy [multiboot.MaxString]byte
 // bootTSC is the time-stamp counter when Main started, for boot timing.
 var bootTSC uint64
 
+// cpuTable is what the firmware says about the processors (kernel/smp),
+// read before paging hides the firmware's tables.
+var cpuTable smp.Found
+
+// consoleLock makes each Printf one piece of output, whichever CPU prints.
+var consoleLock spin.Recursive
+
+func consoleEnter() uintptr     { return consoleLock.Enter() }
+func consoleExit(flags uintptr) { consoleLock.Exit(flags) }
+
 // Main is called by boot/rt0 on the boot stack with interrupts off.
 func Main(magic, info uintptr) {
 	bootTSC = asm.Rdtsc()
 	serial.Init()
 	console.SetOutput(serial.Write)
-	console.SetLock(asm.SaveFlagsCli, asm.RestoreFlags)
+	console.SetLock(consoleEnter, consoleExit)
 	trap.Init() // from here on every fault is reported
 	trap.GuardPage = rt.IsGuardPage
 
 	readBootInfo(magic, info)
+	// The firmware's tables lie above the RAM the kernel maps: read them
+	// while every physical address is still reachable (386: paging is
+	// off; amd64: the trampoline's identity map of 4 GiB).
+	cpuTable = smp.Discover(smp.Memory{Size: 1 << 32})
 	// flush='s values are mm's variants, in order (kernel/mm/variant_test.go).
 	mm.Selected = mm.Variant(Opts.Flush)
+	// shootdown='s values are mm's shootdown variants, in order.
+	mm.Shootdown = mm.ShootdownVariant(Opts.Shootdown)
 	console.Printf("tlbrace %s: flush primitives in %s variant\n", archName, mm.Selected.About())
 	printBootInfo()
 	initMemory()
 	initScheduler()
+	startCPUs()
 
 	var buf [256]byte
 	n := Opts.Describe(buf[:])
@@ -106,6 +125,14 @@ func initScheduler() {
 			sched.LAPICHz, sched.MeanCount, Opts.HZ, Opts.Seed)
 	}
 	asm.Sti()
+}
+
+// startCPUs starts the other processors the firmware lists, up to
+// maxcpus= (kernel/smp), and says how many run.
+func startCPUs() {
+	smp.Prepare, smp.Run = sched.PrepareCPU, sched.RunCPU
+	smp.Start(&cpuTable, int(Opts.MaxCPUs), mm.KernelRoot, int(Opts.SilentCPU))
+	smp.Report(&cpuTable)
 }
 
 // readBootInfo checks the Multiboot hand-over and parses the command line;

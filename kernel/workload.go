@@ -11,6 +11,7 @@ import (
 	"tlbrace/kernel/monitor"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
+	"tlbrace/kernel/shoot"
 	"tlbrace/kernel/stress"
 	"tlbrace/kernel/user"
 	"tlbrace/kernel/user/cpio"
@@ -58,10 +59,22 @@ func runWorkload() {
 			rt.Exit(rt.ExitTestFailed)
 		}
 		rt.Exit(rt.ExitPass)
+	case cmdline.WorkloadShoot:
+		if !shoot.Run(shoot.Config{Seconds: Opts.Duration, Lockup: int(Opts.Lockup), Hang: Opts.Hang,
+			Trace: int(Opts.Trace), Quiet: Opts.Quiet}, program("bin/shoot")) {
+			rt.Exit(rt.ExitTestFailed)
+		}
+		rt.Exit(rt.ExitPass)
 	case cmdline.WorkloadRace:
 		race()
 		startMonitor()
 	case cmdline.WorkloadExplore:
+		if n := sched.CPUs(); n > 1 {
+			// Its decision strings name this CPU's run-queue choices:
+			// another CPU stealing tasks would make them mean nothing.
+			console.Printf("cmdline: workload=explore enumerates the schedules of one CPU, but %d are online: boot it on one (qemu.sh without --smp, or maxcpus=1)\n", n)
+			rt.Exit(rt.ExitBadConfig)
+		}
 		if explore.Run(explore.Config{Depth: int(Opts.Explore), Replay: Opts.Schedule, KThreads: kthreads(),
 			Scenario: Opts.Scenario, Caller: Opts.Caller}) > 0 {
 			rt.Exit(rt.ExitTestFailed)

@@ -21,6 +21,19 @@ func TestKernel(t *testing.T) {
 	})
 }
 
+// TestKernelSMP runs every kernel test again with two processors: the
+// scheduler, mm and user tests on two CPUs, and the multiprocessor tests
+// (smp.*) that need a second CPU.
+func TestKernelSMP(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Args: []string{"test=all"}, Timeout: 90 * time.Second})
+		if !r.Contains("cpus: 2 online") {
+			t.Errorf("no `cpus: 2 online` line\n%s", r)
+		}
+		qemu.KTests(t, r)
+	})
+}
+
 // TestPITFallback boots on a CPU without a local APIC: the scheduler tick
 // falls back to the PIT, and the scheduler and user-task tests still pass.
 func TestPITFallback(t *testing.T) {

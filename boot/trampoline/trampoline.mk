@@ -4,7 +4,10 @@
 # root (the directory make runs in).
 #
 #   make trampoline        assemble boot/trampoline/multiboot64.S into
-#                          boot/trampoline_amd64.syso; commit the result
+#                          boot/trampoline_amd64.syso, and the application
+#                          processors' start-up code boot/trampoline/ap.S
+#                          into kernel/smp/trampoline_gen.go (tools/aptramp);
+#                          commit the results
 #   make check-trampoline  fail unless the committed .syso is exactly what
 #                          the source assembles to (CI; also checked by
 #                          `go test ./tools/mbpatch`)
@@ -39,6 +42,7 @@ trampoline:
 	$(AS) $(TRAMPOLINE_ASFLAGS) -o $(TRAMPOLINE_SYSO).tmp $(TRAMPOLINE_SRC)
 	@$(call trampoline_norelocs,$(TRAMPOLINE_SYSO).tmp) || { rm -f $(TRAMPOLINE_SYSO).tmp; exit 1; }
 	mv $(TRAMPOLINE_SYSO).tmp $(TRAMPOLINE_SYSO)
+	$(GO) run ./tools/aptramp
 
 check-trampoline:
 	@tmp=$$(mktemp) && trap 'rm -f "$$tmp"' EXIT && \
@@ -48,6 +52,7 @@ check-trampoline:
 		exit 1; \
 	fi && \
 	$(call trampoline_norelocs,$(TRAMPOLINE_SYSO)) && \
-	echo "check-trampoline: $(TRAMPOLINE_SYSO) is up to date and has no relocations"
+	echo "check-trampoline: $(TRAMPOLINE_SYSO) is up to date and has no relocations" && \
+	$(GO) run ./tools/aptramp -check
 
 .DEFAULT_GOAL := $(trampoline_saved_goal)

@@ -53,8 +53,18 @@ const (
 	WorkloadStress
 	WorkloadMonitor
 	WorkloadExplore
+	WorkloadShoot
 	WorkloadRace // make qemu's default: the race caught, explained, and the fix shown
 	WorkloadFuzz
+)
+
+// Shootdown is shootdown=: how a TLB shootdown treats lazy CPUs.
+type Shootdown uint8
+
+const (
+	ShootdownFixed    Shootdown = iota // Linux 2.6.10: lazy CPUs leave the mm, switch_mm reloads when they come back
+	ShootdownNoReload                  // no reload on lazy re-entry
+	ShootdownSkipLazy                  // lazy CPUs skipped, left in the mask
 )
 
 // Fault is fault=: a deliberate fault raised at boot, for the fault tests.
@@ -82,34 +92,37 @@ const (
 // Options holds every boot option. Parse fills in the defaults for options
 // not given. Strings point into the command line, which must stay put.
 type Options struct {
-	Test     string // test=: "", "all" or name,name*,...; see WantsTest
-	Flush    Flush
-	Scenario Scenario
-	Caller   Caller
-	Seed     uint64
-	HZ       uint64 // mean timer interrupt rate
-	Sched    Sched
-	Workload Workload
-	Fault    Fault
-	Quiet    bool
-	Duration uint64 // seconds; 0 means until stopped
-	Lockup   uint64 // faults in a row at one address that count as a lockup
-	CheckCR3 bool
-	Inject   uint64 // percent; 0 means off
-	Trace    uint64 // trace ring entries to dump
-	Users    uint64
-	KThreads uint64
-	Churn    bool
-	Steer    bool   // stress: the picks after a preemption in a flush window expose the race
-	Hang     uint64 // stress: guest seconds without worker progress that count as a hang
-	Explore  uint64 // scheduling decisions enumerated per schedule (workload=explore)
-	Schedule string // one decision string to replay, e.g. 0,2,1 (workload=explore)
-	Fuzzers  uint64 // fuzzer tasks at once (workload=fuzz)
-	Stress   bool   // workload=fuzz: the stress workload's tasks run beside the fuzzers
-	OOM      uint64 // every Nth frame a task's fault or system call needs is refused; 0 = off
-	FrameCap uint64 // frames the workload may hold beyond what was in use at its start; 0 = no cap
-	Bench    Bench
-	Help     bool // print the options and stop
+	Test      string // test=: "", "all" or name,name*,...; see WantsTest
+	Flush     Flush
+	Scenario  Scenario
+	Caller    Caller
+	Seed      uint64
+	HZ        uint64 // mean timer interrupt rate
+	Sched     Sched
+	Workload  Workload
+	Fault     Fault
+	Quiet     bool
+	Duration  uint64 // seconds; 0 means until stopped
+	Lockup    uint64 // faults in a row at one address that count as a lockup
+	CheckCR3  bool
+	Inject    uint64 // percent; 0 means off
+	Trace     uint64 // trace ring entries to dump
+	Users     uint64
+	KThreads  uint64
+	Churn     bool
+	Steer     bool   // stress: the picks after a preemption in a flush window expose the race
+	Hang      uint64 // stress: guest seconds without worker progress that count as a hang
+	Explore   uint64 // scheduling decisions enumerated per schedule (workload=explore)
+	Schedule  string // one decision string to replay, e.g. 0,2,1 (workload=explore)
+	Fuzzers   uint64 // fuzzer tasks at once (workload=fuzz)
+	Stress    bool   // workload=fuzz: the stress workload's tasks run beside the fuzzers
+	OOM       uint64 // every Nth frame a task's fault or system call needs is refused; 0 = off
+	FrameCap  uint64 // frames the workload may hold beyond what was in use at its start; 0 = no cap
+	Bench     Bench
+	Shootdown Shootdown
+	MaxCPUs   uint64 // processors to run on, the boot one included
+	SilentCPU uint64 // testing: the Nth listed processor never answers (0: none)
+	Help      bool   // print the options and stop
 }
 
 // kind says how an option's value is written and how it is stored.
@@ -136,6 +149,10 @@ type option struct {
 
 const maxUint64 = 1<<64 - 1
 
+// MaxCPUs is maxcpus='s upper bound: kernel/rt's MaxCPUs (the kernel
+// checks that they agree).
+const MaxCPUs = 4
+
 // onOff names the two values of a kindBool option, indexed by value.
 var onOff = []string{"off", "on"}
 
@@ -148,7 +165,7 @@ var table = [...]option{
 	{"seed", kindUint, unsafe.Offsetof(Options{}.Seed), 1, 0, maxUint64, nil, "seed for all pseudo-random choices"},
 	{"hz", kindUint, unsafe.Offsetof(Options{}.HZ), 1000, 10, 100000, nil, "mean timer interrupt rate, per second"},
 	{"sched", kindEnum, unsafe.Offsetof(Options{}.Sched), uint64(SchedRR), 0, 0, []string{SchedRR: "rr", SchedShuffle: "shuffle"}, "scheduling order: round robin, or seeded shuffle"},
-	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadRace: "race", WorkloadFuzz: "fuzz"}, "what runs after boot"},
+	{"workload", kindEnum, unsafe.Offsetof(Options{}.Workload), uint64(WorkloadNone), 0, 0, []string{WorkloadNone: "none", WorkloadDemo: "demo", WorkloadStress: "stress", WorkloadMonitor: "monitor", WorkloadExplore: "explore", WorkloadShoot: "shoot", WorkloadRace: "race", WorkloadFuzz: "fuzz"}, "what runs after boot"},
 	{"fault", kindEnum, unsafe.Offsetof(Options{}.Fault), uint64(FaultNone), 0, 0, []string{FaultNone: "none", FaultNil: "nil", FaultBounds: "bounds", FaultStackOverflow: "stackoverflow", FaultDivide: "divide", FaultGPF: "gpf", FaultBreakpoint: "breakpoint", FaultGuardPage: "guardpage"}, "deliberate fault at boot, for the fault tests"},
 	{"quiet", kindBool, unsafe.Offsetof(Options{}.Quiet), 0, 0, 0, nil, "print less: no boot details, no per-second STAT lines"},
 	{"duration", kindUint, unsafe.Offsetof(Options{}.Duration), 0, 0, 86400, nil, "seconds to run, 0 = until stopped"},
@@ -168,6 +185,9 @@ var table = [...]option{
 	{"oom", kindUint, unsafe.Offsetof(Options{}.OOM), 0, 0, 1000000, nil, "out of memory on demand: every Nth frame a task's page fault or system call needs is refused (-ENOMEM, or the task is killed); 0 = off"},
 	{"framecap", kindUint, unsafe.Offsetof(Options{}.FrameCap), 0, 0, 1 << 18, nil, "out of memory for real: the workload may hold at most N frames beyond those in use when it starts, exec included; 0 = no cap"},
 	{"bench", kindEnum, unsafe.Offsetof(Options{}.Bench), uint64(BenchNone), 0, 0, []string{BenchNone: "none", BenchSwitch: "switch"}, "run a measurement instead of a workload"},
+	{"shootdown", kindEnum, unsafe.Offsetof(Options{}.Shootdown), uint64(ShootdownFixed), 0, 0, []string{ShootdownFixed: "fixed", ShootdownNoReload: "noreload", ShootdownSkipLazy: "skiplazy"}, "TLB shootdown on SMP: Linux 2.6.10's, or without switch_mm's reload on lazy re-entry, or skipping lazy CPUs"},
+	{"maxcpus", kindUint, unsafe.Offsetof(Options{}.MaxCPUs), MaxCPUs, 1, MaxCPUs, nil, "processors to run on, the boot processor included (qemu.sh --smp N gives N)"},
+	{"silentcpu", kindUint, unsafe.Offsetof(Options{}.SilentCPU), 0, 0, 15, nil, "testing: the Nth processor the firmware lists never answers its start-up IPI (0 = none)"},
 	{"help", kindBool, unsafe.Offsetof(Options{}.Help), 0, 0, 0, nil, "print this list of options and stop"},
 }
 

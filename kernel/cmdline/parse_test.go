@@ -12,7 +12,7 @@ const image = "/boot/kernel.elf "
 
 func defaults() Options {
 	return Options{Flush: FlushFixed, Seed: 1, HZ: 1000, Sched: SchedRR, Workload: WorkloadNone,
-		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6, Fuzzers: 4}
+		Fault: FaultNone, Lockup: 100, Trace: 64, Users: 3, KThreads: 2, Hang: 5, Explore: 6, Fuzzers: 4, MaxCPUs: MaxCPUs}
 }
 
 func TestDefaults(t *testing.T) {
@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn steer hang= explore= schedule= fuzzers= stress oom= framecap= bench= help"
+	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn steer hang= explore= schedule= fuzzers= stress oom= framecap= bench= shootdown= maxcpus= silentcpu= help"
 	tests := []struct {
 		cmdline string
 		want    Error
@@ -97,7 +97,7 @@ func TestErrors(t *testing.T) {
 		{"flush=rasy", Error{Problem: BadValue, Word: "flush=rasy", Option: "flush", Value: "rasy", Suggest: "racy"},
 			`cmdline: bad value "rasy" for flush= (valid: fixed, racy, modern); did you mean flush=racy?`},
 		{"workload=Stres", Error{Problem: BadValue, Word: "workload=Stres", Option: "workload", Value: "Stres", Suggest: "stress"},
-			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, race, fuzz); did you mean workload=stress?`},
+			`cmdline: bad value "Stres" for workload= (valid: none, demo, stress, monitor, explore, shoot, race, fuzz); did you mean workload=stress?`},
 		{"churn=of", Error{Problem: BadValue, Word: "churn=of", Option: "churn", Value: "of", Suggest: "off"},
 			`cmdline: bad value "of" for churn= (valid: off, on); did you mean churn=off?`},
 		{"flush=fast", Error{Problem: BadValue, Word: "flush=fast", Option: "flush", Value: "fast"},
@@ -162,7 +162,7 @@ func TestErrorValidAndRange(t *testing.T) {
 		t.Errorf("unknown option: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "workload=idle")
-	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,race,fuzz" {
+	if strings.Join(err.Valid, ",") != "none,demo,stress,monitor,explore,shoot,race,fuzz" {
 		t.Errorf("bad enum: Valid = %q", err.Valid)
 	}
 	_, err = Parse(image + "hz=1")
@@ -241,5 +241,23 @@ func TestNoImagePath(t *testing.T) {
 	}
 	if _, err := Parse("/boot/kernel.elf fluhs=1"); err == nil {
 		t.Error("an unknown option after the image path was accepted")
+	}
+}
+
+// TestMaxCPUs: maxcpus= takes 1..MaxCPUs; 0, too many and garbage are
+// refused with a message naming the range.
+func TestMaxCPUs(t *testing.T) {
+	if o, err := Parse(image + "maxcpus=2"); err != nil || o.MaxCPUs != 2 {
+		t.Errorf("maxcpus=2: %+v, %v", o.MaxCPUs, err)
+	}
+	for _, w := range []string{"maxcpus=0", "maxcpus=9", "maxcpus=all", "maxcpus="} {
+		_, err := Parse(image + w)
+		if err == nil {
+			t.Errorf("%s accepted", w)
+			continue
+		}
+		if msg := message(err); !strings.Contains(msg, "maxcpus=") || (w != "maxcpus=" && !strings.Contains(msg, "1..4")) {
+			t.Errorf("%s: %q does not name the option and its range", w, msg)
+		}
 	}
 }

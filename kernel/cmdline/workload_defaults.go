@@ -26,6 +26,7 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "users", 2},
 	{WorkloadStress, "kthreads", 4},
 	{WorkloadStress, "steer", 1},
+	{WorkloadShoot, "lockup", 4},
 	// workload=race (make qemu) runs the same constellation under
 	// breakpoint injection, which needs no fast tick (the injections
 	// preempt), and shows a short trace.

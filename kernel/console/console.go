@@ -33,6 +33,24 @@ func SetLock(lock func() uintptr, unlock func(uintptr)) {
 	lockHook, unlockHook = lock, unlock
 }
 
+// Begin starts a group of Printf and Print calls that other CPUs' output
+// must not split — a report printed in pieces — and returns the state for
+// End. It is the critical section of SetLock; the kernel's lock lets the
+// holding CPU enter it again, so the calls inside take it as usual.
+func Begin() uintptr {
+	if lockHook == nil {
+		return 0
+	}
+	return lockHook()
+}
+
+// End ends a group Begin started.
+func End(state uintptr) {
+	if unlockHook != nil {
+		unlockHook(state)
+	}
+}
+
 // Printf formats like Format and sends the result to the output hook.
 func Printf(format string, args ...any) {
 	var buf [bufSize]byte

@@ -15,9 +15,12 @@
 package inject
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
+	"tlbrace/kernel/spin"
 	"tlbrace/kernel/trap"
 )
 
@@ -56,23 +59,55 @@ func Start(p uint32, seed uint64) {
 // Seed restarts the injector's random choices from seed: two runs seeded
 // alike see the same sequence of choices (the race demo's racy and fixed
 // runs).
-func Seed(seed uint64) { rnd = sched.NewRand(seed, 3) }
+func Seed(seed uint64) {
+	flags := asm.SaveFlagsCli()
+	rndLock.Acquire()
+	rnd = sched.NewRand(seed, 3)
+	rndLock.Release()
+	asm.RestoreFlags(flags)
+}
+
+// The debug registers are per CPU. Arm sets this CPU's at once and bumps
+// a generation; every other CPU sets its own at its next tick (sync,
+// through sched.EveryTick), so within a tick every CPU breaks on the
+// windows — or none does.
+var (
+	generation atomic.Uint32
+	armedGen   [rt.MaxCPUs]uint32 // the generation each CPU's registers hold
+	rndLock    = spin.Lock{Name: "inject"}
+)
 
 // Arm puts the breakpoints on the flush windows' CR3 writes and preempts
 // there with probability p percent; p = 0 takes them off. Workloads arm
 // and disarm it through kernel/hooks.
 func Arm(p uint32) {
 	percent = p
-	if p == 0 {
-		asm.WriteDR7(0)
-		return
-	}
-	w := asm.Windows()
 	if h := trap.HandlerOf(trap.VecDebug); h != nil && !started {
 		userDebug = h
 	}
 	started = true
 	trap.Register(trap.VecDebug, onDebug)
+	sched.EveryTick = sync
+	generation.Add(1)
+	flags := asm.SaveFlagsCli()
+	sync()
+	asm.RestoreFlags(flags)
+}
+
+// sync writes this CPU's debug registers if they are older than the
+// injector's state (interrupts off).
+func sync() {
+	cpu := rt.CPUIndex()
+	gen := generation.Load()
+	if armedGen[cpu] == gen {
+		return
+	}
+	armedGen[cpu] = gen
+	if percent == 0 {
+		asm.WriteDR7(0)
+		return
+	}
+	w := asm.Windows()
 	asm.WriteDR(0, w.WriteLocal)
 	asm.WriteDR(1, w.WriteGlobal)
 	asm.WriteDR6(0)
@@ -104,13 +139,16 @@ func onDebug(f *trap.Frame, g *rt.G) {
 	// Resume flag: IRET back to the breakpointed instruction must not
 	// trap again on it (SDM Vol. 3B §18.3.1.1).
 	f.Flags |= asm.FlagRF
-	if rnd.Intn(100) >= percent {
+	rndLock.Acquire() // one generator for every CPU: the seed's sequence
+	draw := rnd.Intn(100)
+	rndLock.Release()
+	if draw >= percent {
 		return
 	}
-	Injections++
+	atomic.AddUint64(&Injections, 1)
 	t := sched.Current()
 	if t.Preempt.Count != 0 || f.Flags&asm.FlagIF == 0 {
-		Refused++ // preemption disabled, or interrupts off: preemptIRQ will not switch
+		atomic.AddUint64(&Refused, 1) // preemption disabled, or interrupts off: preemptIRQ will not switch
 	}
 	t.Preempt.NeedResched = true // preemptIRQ decides, exactly as for a tick
 }

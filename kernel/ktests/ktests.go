@@ -41,11 +41,18 @@ var tests = [...]ktest.Test{
 	{Name: "sched.exit_mm_borrows", Fn: testExitMMBorrows},
 	{Name: "sched.exit_no_leak", Fn: testExitNoLeak},
 	{Name: "sched.checkcr3_catches_stale", Fn: testCheckCR3CatchesStale},
+	{Name: "smp.cpus_tick", Fn: testCPUsTick},
+	{Name: "smp.migration", Fn: testMigration},
+	{Name: "smp.spinlock_excludes", Fn: testSpinlockExcludes},
+	{Name: "smp.spinlock_misuse_reported", Fn: testSpinlockMisuse},
+	{Name: "smp.shootdown_lazy_leaves", Fn: testShootdownLazyLeaves},
+	{Name: "smp.lazy_borrowers_let_go", Fn: testLazyBorrowersLetGo},
 	{Name: "user.hello", Fn: testHello},
 	{Name: "user.bad_pointers_get_errors", Fn: testBadPointers},
 	{Name: "user.privileged_instruction_killed", Fn: testPrivilegedKilled},
 	{Name: "user.kernel_read_killed", Fn: testKernelReadKilled},
 	{Name: "user.workers_isolated", Fn: testWorkersIsolated},
+	{Name: "leakcheck.reports_leaks", Fn: testLeakCheckReportsLeaks},
 }
 
 // initramfs is the archive the user tests load their programs from.

@@ -131,6 +131,7 @@ func testDemandFault(t *ktest.T) {
 // with CR3 pointing at another mm that does not: the fault handler must
 // report "present PTE, fault anyway" instead of looping silently.
 func testWrongCR3Signature(t *ktest.T) {
+	defer unpin(onOneCPU()) // the repair below reaches this CPU's CR3: the victim must run here
 	other := mm.NewMM()
 	m := user.NewMM()
 	if !t.Check(m != nil && other != nil && user.LoadCode(m, mm.UserBase, readCode[:]), "cannot build mms") {
@@ -198,6 +199,7 @@ func waitRuns(n int) bool {
 // row (1, 2, 3, ...: the count the stress workload reports a LOCKUP by),
 // across preemptions, which load no CR3; a CR3 load starts a new run.
 func testSpuriousRunsCounted(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
 	other := mm.NewMM()
 	m := user.NewMM()
 	if !t.Check(m != nil && other != nil && user.LoadCode(m, mm.UserBase, readLoop[:]), "cannot build mms") {
@@ -250,6 +252,7 @@ func stageWrongCR3(k *sched.Task) { mm.LoadCR3(wrongCR3) }
 // The page table is freed while the CPU still walks it: Drop must notice
 // (FREED-PGD in the stress workload) and load a live table instead.
 func testFreedPGDCaught(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
 	x := user.NewMM()
 	if !t.Check(x != nil, "cannot build mm") {
 		return

@@ -29,6 +29,19 @@ func testSpinner(i uintptr) {
 	}
 }
 
+// onOneCPU pins the calling test task to the CPU it runs on, so that
+// every task it spawns (they inherit the pin) runs there too: the tests
+// of the uniprocessor switch path judge one CPU's sequence of switches.
+// unpin(onOneCPU()) undoes it.
+func onOneCPU() *sched.Task {
+	me := sched.Current()
+	sched.SetAffinity(me, 1<<sched.ThisCPU()) // a migration in between only changes which CPU
+	return me
+}
+
+// unpin lets a task pinned by onOneCPU run anywhere again.
+func unpin(t *sched.Task) { sched.SetAffinity(t, 0) }
+
 // waitGone sleeps until the tasks have exited and been reaped.
 func waitGone(t *ktest.T, tasks ...*sched.Task) bool {
 	if !sched.WaitGone(2000, tasks...) {
@@ -53,6 +66,7 @@ func testPreemption(t *ktest.T) {
 }
 
 func testPreemptDisableDefers(t *ktest.T) {
+	defer unpin(onOneCPU())
 	stopTestSpin.Store(false)
 	spin[2].Store(0)
 	c := sched.Spawn("spin-c", testSpinner, 2)
@@ -85,6 +99,7 @@ func yielder(n uintptr) {
 // task; each borrows the user task's mm (lazy TLB), so CR3 is loaded once,
 // when the user task first runs, and never again.
 func testKernelThreadSwitchNoCR3(t *ktest.T) {
+	defer unpin(onOneCPU()) // its tasks inherit the CPU: the count is one CPU's
 	m := user.NewMM()
 	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldCode[:]), "cannot build mm") {
 		return
@@ -104,6 +119,7 @@ func testKernelThreadSwitchNoCR3(t *ktest.T) {
 // and kernel threads borrowing them; afterwards every address space, every
 // frame and every reference to init_mm is back where it was.
 func testLazyNoLeakAfterChurn(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
 	sched.LeaveMM()
 	live, free, count := mm.Live(), mm.Phys.Free, mm.InitMM.Count
 	const rounds = 8
@@ -128,6 +144,7 @@ func testLazyNoLeakAfterChurn(t *ktest.T) {
 // tasks of two mms, kernel threads borrowing) never report; a CR3 that is
 // not active_mm's page table is reported at the next switch.
 func testCheckCR3CatchesStale(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
 	mismatches, mismatchNext = 0, nil
 	replaced := hooks.Install(&checkHooks)
 	defer hooks.Restore(&replaced)
@@ -204,6 +221,7 @@ func spawnYielders(t *ktest.T, shared bool, n uintptr) (a, b *sched.Task) {
 }
 
 func testSameMMNoCR3(t *ktest.T) {
+	defer unpin(onOneCPU())
 	s0 := sched.CR3Skips
 	a, b := spawnYielders(t, true, 100)
 	if a == nil {
@@ -218,6 +236,7 @@ func testSameMMNoCR3(t *ktest.T) {
 }
 
 func testDifferentMMWritesCR3(t *ktest.T) {
+	defer unpin(onOneCPU())
 	a, b := spawnYielders(t, false, 100)
 	if a == nil {
 		return
@@ -234,6 +253,7 @@ func testDifferentMMWritesCR3(t *ktest.T) {
 // lazily on its mm; the mm must survive (mm_count) until the last
 // borrower switches to a task with another mm.
 func testLazyMMOutlivesOwner(t *ktest.T) {
+	defer unpin(onOneCPU())
 	m := user.NewMM()
 	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldCode[:]), "cannot build mm") {
 		return
@@ -255,6 +275,7 @@ func testLazyMMOutlivesOwner(t *ktest.T) {
 // switched to, kept while kernel threads borrow it (and the CPU is then
 // lazy), init_mm after LeaveMM.
 func testLoadedMMFollowsSwitches(t *ktest.T) {
+	defer unpin(onOneCPU()) // what it stages and counts is one CPU's; its tasks inherit the CPU
 	m := user.NewMM()
 	if !t.Check(m != nil && user.LoadCode(m, mm.UserBase, yieldThenExit[:]), "cannot build mm") {
 		return

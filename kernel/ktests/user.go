@@ -105,8 +105,9 @@ func testWorkersIsolated(t *ktest.T) {
 	replaced := hooks.Install(&reportHooks)
 	a, b := user.Exec("worker", data), user.Exec("worker", data)
 	sched.Sleep(100)
-	sched.Kill(a)
+	sched.Kill(a) // on SMP one may be running: it dies at its next schedule
 	sched.Kill(b)
+	waitGone(t, a, b)
 	hooks.Restore(&replaced)
 	t.Check(a.MM == nil && b.MM == nil, "killed workers kept their mm")
 	t.Check(crossReports == reports, "%d cross-address-space reports between isolated workers", crossReports-reports)

@@ -58,15 +58,18 @@ func Check(b Baseline, who string) bool {
 	return ok
 }
 
-// settle waits until no task is left dead but unreaped, then lets go of
-// the address space this kernel thread borrows: a lazy-TLB thread keeps
-// an exited task's page table alive until it lets go (LeaveMM), which is
-// no leak.
+// settle waits until no task is left dead but unreaped, then makes every
+// CPU let go of the address space its lazy-TLB task borrows: this kernel
+// thread, and on the other CPUs their idle tasks (sched.LeaveLazyMMs). A
+// borrower keeps an exited task's page table alive until it lets go, which
+// is no leak; once all have, an address space still alive is one.
 func settle() {
 	for i := 0; i < 1000 && anyDead(); i++ {
 		sched.Sleep(1)
 	}
-	sched.LeaveMM()
+	if !sched.LeaveLazyMMs(sched.HZ) {
+		console.Print("leakcheck: a CPU did not let go of its borrowed address space within a second (it still runs a task)\n")
+	}
 }
 
 func anyDead() bool {

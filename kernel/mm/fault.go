@@ -1,6 +1,8 @@
 package mm
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/rt"
@@ -27,6 +29,7 @@ type Task struct {
 	Name     string
 	MM       *MM // the task's own mm (nil for a kernel thread)
 	ActiveMM *MM // the mm the scheduler believes is loaded
+	CPU      int // the CPU it faulted on
 }
 
 var (
@@ -121,24 +124,46 @@ func Classify(code uintptr, t *Task) Fault {
 	return c
 }
 
-// faulting is the task HandlePageFault judges by: one static Task, since a
+// faulting holds the task HandlePageFault judges by, one slot per CPU: a
 // local whose address reaches a function value would escape to the
-// (absent) heap.
-var faulting Task
+// (absent) heap, so it is static — but never shared. With one slot for
+// all CPUs, two CPUs faulting at once overwrote each other's: a task was
+// judged by the other's mm (WRONG-CR3 on its own first stack push, a
+// SEGFAULT report naming one task and the kill hitting the other, a
+// demand page mapped into the wrong mm). The handler runs with
+// interrupts off (an interrupt gate), so its CPU's slot is its own until
+// it returns.
+var faulting [rt.MaxCPUs]Task
 
 // HandlePageFault is the #PF handler.
 func HandlePageFault(f *trap.Frame, g *rt.G) {
 	var t *Task
 	if Current != nil {
-		faulting = Current()
-		t = &faulting
+		cur := Current()
+		slot := &faulting[uint(cur.CPU)%rt.MaxCPUs]
+		*slot = cur
+		t = slot
+	}
+	// Other CPUs may run tasks of the same mm: its page tables and VMAs
+	// are read and changed under its page_table_lock.
+	var lock *MM
+	if t != nil && t.MM != nil && f.ErrorCode&4 != 0 {
+		lock = t.MM
+	}
+	var flags uintptr
+	if lock != nil {
+		flags = lockPT(lock)
 	}
 	c := Classify(f.ErrorCode, t)
+	mapped := c.Kind == Demand && t.MM.MapZeroed(c.VA, c.VMA)
+	if lock != nil {
+		unlockPT(lock, flags)
+	}
 	switch c.Kind {
 	case Oops:
 		trap.Oops(f, g, c.Why)
 	case Segv:
-		Segfaults++
+		atomic.AddUint64(&Segfaults, 1)
 		reportSegfault(t, f.IP, &c)
 		if OnSegfault != nil {
 			OnSegfault(t, c.VA, c.Write)
@@ -149,21 +174,21 @@ func HandlePageFault(f *trap.Frame, g *rt.G) {
 		// CPU will fault again as long as CR3 stays wrong.
 		spurious(t, c.VA, c.Write)
 	case Demand:
-		if !t.MM.MapZeroed(c.VA, c.VMA) {
+		if !mapped {
 			console.Printf("task %d (%s): out of memory at %#x\n", t.ID, t.Name, c.VA)
 			Kill(OutOfMemory)
 			return
 		}
-		DemandFaults++
+		atomic.AddUint64(&DemandFaults, 1)
 	}
 }
 
 // spurious handles a fault on a present, permitted page.
 func spurious(t *Task, va uintptr, write bool) {
-	SpuriousFaults++
+	atomic.AddUint64(&SpuriousFaults, 1)
 	n := countRun(t.ID, va)
 	if n == 1 {
-		SpuriousEpisodes++
+		atomic.AddUint64(&SpuriousEpisodes, 1)
 	}
 	if n == 1 && !QuietSpurious {
 		ReportWrongCR3(t, va, write)
@@ -199,6 +224,8 @@ func countRun(task int, va uintptr) int {
 // ReportWrongCR3 prints the race signature: CR3 and the page table of the
 // scheduler's active_mm side by side.
 func ReportWrongCR3(t *Task, va uintptr, write bool) {
+	g := console.Begin() // one report, not split by another CPU's output
+	defer console.End(g)
 	cr3 := readCR3()
 	console.Printf("WRONG-CR3: task %d (%s) faulted on %#x (%s) although its mm %d maps it present and %s\n",
 		t.ID, t.Name, va, access(write, false), t.MM.ID, access(write, false)+"able")
@@ -250,6 +277,8 @@ func access(write, fetch bool) string {
 }
 
 func reportSegfault(t *Task, ip uintptr, c *Fault) {
+	g := console.Begin() // one report, not split by another CPU's output
+	defer console.End(g)
 	console.Printf("SEGFAULT: task %d (%s) %s at %#x, ip %#x: ", t.ID, t.Name, access(c.Write, c.Fetch), c.VA, ip)
 	if c.VMA == nil {
 		console.Print("no VMA contains it\n")

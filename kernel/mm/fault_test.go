@@ -122,3 +122,56 @@ func TestHandlePageFault(t *testing.T) {
 		t.Errorf("segfault: %d segfaults, OnSegfault told %#x, killed %q", Segfaults-v0, segv, *killed)
 	}
 }
+
+// TestFaultsOnTwoCPUsAtOnce interleaves two CPUs' page faults the way SMP
+// does: while CPU 0's handler judges its task's fault (between asking the
+// scheduler for the current task and reading that task's mm), CPU 1's
+// handler runs start to end for its own task. Each must be judged by its
+// own task's mm. With one faulting slot for all CPUs, CPU 0's task was
+// judged by CPU 1's: its first stack push, not yet mapped in its own mm
+// but present in the other's, came out as WRONG-CR3 (user.workers_isolated
+// at --smp 2), and the demand page went into the wrong address space.
+func TestFaultsOnTwoCPUsAtOnce(t *testing.T) {
+	a, cr2, killed := faultSetup(t)
+	a.CPU = 0
+	m := NewMM()
+	if m == nil {
+		t.Fatal("NewMM")
+	}
+	// b's first page is already present (its stack, faulted in earlier);
+	// a's second page, at the same address in a's mm, is not yet.
+	m.VMAs.Add(UserBase, UserBase+2*PageSize, PermRead|PermWrite)
+	if !m.MapZeroed(UserBase+PageSize, m.VMAs.Find(UserBase+PageSize)) {
+		t.Fatal("MapZeroed")
+	}
+	b := &Task{ID: 4, Name: "other", MM: m, ActiveMM: m, CPU: 1}
+	var spurious []int
+	OnSpurious = func(t *Task, _ uintptr, _ bool, _ int) { spurious = append(spurious, t.ID) }
+
+	cur, nested := a, false
+	Current = func() Task { return *cur }
+	readCR2 = func() uintptr {
+		if !nested { // CPU 0, inside its handler: CPU 1 faults now
+			nested = true
+			cur = b
+			*cr2 = UserBase // b's not-yet-mapped first page
+			HandlePageFault(&trap.Frame{ErrorCode: errUser | errWrite}, nil)
+			cur = a
+			*cr2 = UserBase + PageSize // a's not-yet-mapped second page
+		}
+		return *cr2
+	}
+	d0, s0 := DemandFaults, SpuriousFaults
+	*cr2 = UserBase + PageSize
+	HandlePageFault(&trap.Frame{ErrorCode: errUser | errWrite}, nil)
+	if SpuriousFaults != s0 || len(spurious) != 0 {
+		t.Errorf("a demand fault on each CPU came out as %d spurious (tasks %v): a task was judged by the other CPU's task's mm", SpuriousFaults-s0, spurious)
+	}
+	if DemandFaults != d0+2 || *killed != "" {
+		t.Errorf("%d demand faults, killed %q; want 2 and none", DemandFaults-d0, *killed)
+	}
+	if !Lookup(a.MM.Root, UserBase+PageSize).Has(PTEPresent) || !Lookup(m.Root, UserBase).Has(PTEPresent) {
+		t.Errorf("demand pages: a's at %#x present %v, b's at %#x present %v; want both",
+			UserBase+PageSize, Lookup(a.MM.Root, UserBase+PageSize).Has(PTEPresent), UserBase, Lookup(m.Root, UserBase).Has(PTEPresent))
+	}
+}

@@ -1,6 +1,6 @@
 package mm
 
-import "tlbrace/asm"
+import "tlbrace/kernel/spin"
 
 // Physical frame allocator: one bit per 4 KiB frame, set = in use.
 // It is fed by the Multiboot memory map (AddFree) minus what must never be
@@ -131,12 +131,16 @@ func (a *FrameAllocator) clear(f uintptr)       { a.used[f/64] &^= 1 << (f % 64)
 // a demand-zero page). Preempted — or interrupted by a fault — between
 // finding a free bit and setting it, two callers would get the same frame:
 // seen here as a worker's page table overwritten by another program's
-// text. On one CPU, interrupts off around each call is the whole lock.
-// Host tests replace the two hooks with no-ops.
+// text. Interrupts off keeps this CPU's own handlers out, the spinlock
+// the other CPUs. Host tests replace the two hooks with no-ops.
 var (
-	lockFrames   = asm.SaveFlagsCli
-	unlockFrames = asm.RestoreFlags
+	lockFrames   = framesLockIRQSave
+	unlockFrames = framesUnlockIRQRestore
+	framesLock   = spin.Lock{Name: "frames"}
 )
+
+func framesLockIRQSave() uintptr           { return framesLock.LockIRQSave() }
+func framesUnlockIRQRestore(flags uintptr) { framesLock.UnlockIRQRestore(flags) }
 
 // AllocFrame allocates a frame from Frames with interrupts off.
 func AllocFrame() (uintptr, bool) {

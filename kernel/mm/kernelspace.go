@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"tlbrace/asm"
+	"tlbrace/kernel/apic"
 )
 
 // The kernel's own address space: an identity map of RAM plus the local
@@ -18,9 +19,8 @@ var Phys FrameAllocator
 // KernelRoot is the physical address of the kernel's top-level table.
 var KernelRoot uintptr
 
-// LAPICBase is the local APIC's MMIO page (Intel SDM Vol. 3A §11.4.1, the
-// IA32_APIC_BASE default).
-const LAPICBase = 0xfee00000
+// LAPICBase is the local APIC's MMIO page (kernel/apic).
+const LAPICBase = apic.Base
 
 const kernelFlags = PTEWritable | PTEGlobal
 

@@ -1,7 +1,10 @@
 package mm
 
 import (
+	"sync/atomic"
+
 	"tlbrace/kernel/preempt"
+	"tlbrace/kernel/spin"
 	"tlbrace/kernel/trace"
 )
 
@@ -27,6 +30,14 @@ type MM struct {
 	VMAs  VMAList
 	Pages int // user pages mapped (demand-paged frames)
 	used  bool
+
+	// cpuMask is cpu_vm_mask: the CPUs that may hold this mm's
+	// translations (tlbstate.go), which a shootdown must reach.
+	cpuMask atomic.Uint32
+	// PTLock is page_table_lock: it guards the page tables and the VMAs
+	// against the other CPUs running tasks of the same mm (demand faults,
+	// mmap, munmap).
+	PTLock spin.Lock
 }
 
 // MaxMMs bounds the address spaces alive at once.
@@ -68,7 +79,10 @@ func NewMM() *MM {
 		unlockFrames(flags)
 		return nil
 	}
-	m.used = true
+	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true, PTLock: spin.Lock{Name: "page_table_lock"}}
+	*rootSlot(root) = m
+	nextID++
+	MMsCreated++
 	unlockFrames(flags)
 	// Kernel slots shared, user slots empty: the user slots are one run,
 	// [userSlots()), so three block moves (an exiting workload builds
@@ -78,10 +92,6 @@ func NewMM() *MM {
 	copy(dst[:lo], src[:lo])
 	clear(dst[lo:hi])
 	copy(dst[hi:], src[hi:])
-	*m = MM{ID: nextID, Root: root, Users: 1, Count: 1, used: true}
-	*rootSlot(root) = m
-	nextID++
-	MMsCreated++
 	return m
 }
 
@@ -99,13 +109,16 @@ func (m *MM) IDOrNone() int {
 
 // Grab takes a structural reference (mmgrab / atomic_inc(&mm->mm_count)):
 // what a lazy-TLB kernel thread does when it borrows this mm.
-func (m *MM) Grab() { m.Count++ }
+func (m *MM) Grab() { atomic.AddInt32(&m.Count, 1) }
+
+// GrabUser takes a user reference (mmget): another task owns this mm too
+// (a thread made by clone).
+func (m *MM) GrabUser() { atomic.AddInt32(&m.Users, 1) }
 
 // Drop releases a structural reference (mmdrop). The last one frees the
 // top-level table and the struct.
 func (m *MM) Drop() {
-	m.Count--
-	if m.Count > 0 {
+	if atomic.AddInt32(&m.Count, -1) > 0 {
 		return
 	}
 	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
@@ -132,20 +145,21 @@ func (m *MM) Drop() {
 		writeCR3(root)
 	}
 	preempt.Enable()
-	FreeFrame(m.Root)
-	m.used = false
+	// Out of the root cache first: once the frame and the slot are free,
+	// another CPU may take both for a new mm (the same *MM).
 	if *rootSlot(m.Root) == m {
 		*rootSlot(m.Root) = nil
 	}
-	MMsFreed++
+	FreeFrame(m.Root)
+	m.used = false
+	atomic.AddUint64(&MMsFreed, 1)
 }
 
 // Put releases a user reference (mmput): the last one tears the user
 // mappings down (exit_mmap, teardown.go) and drops the users' shared
 // structural reference.
 func (m *MM) Put() {
-	m.Users--
-	if m.Users > 0 {
+	if atomic.AddInt32(&m.Users, -1) > 0 {
 		return
 	}
 	m.exitMMap()

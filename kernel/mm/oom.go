@@ -57,4 +57,4 @@ func (a *FrameAllocator) injectFailure() bool {
 // for the running task: in a trap handler (its page fault, its system
 // call), not in a kernel thread (a loader's exec, say) — oom=N makes
 // tasks meet failures, while their programs still load.
-func ForTask() bool { return rt.CurrentG() == trap.InterruptG() }
+func ForTask() bool { return trap.IsInterruptG(rt.CurrentG()) }

@@ -20,6 +20,8 @@ func newArena(t *testing.T, frames int) *arena {
 	physToVirt = func(pa uintptr) uintptr { return base + off + pa }
 	lockFrames = func() uintptr { return 0 }
 	unlockFrames = func(uintptr) {}
+	lockPT = func(*MM) uintptr { return 0 }
+	unlockPT = func(*MM, uintptr) {}
 	a.alloc.Init()
 	a.alloc.AddFree(PageSize, uint64(frames-1)*PageSize) // frame 0 stays "nil"
 	Frames = &a.alloc

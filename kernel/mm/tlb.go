@@ -1,6 +1,8 @@
 package mm
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/preempt"
 )
@@ -77,6 +79,11 @@ var (
 // LoadCR3 points the CPU at m's page tables: the CR3 write of switch_mm
 // (kernel/sched/switch.go) and leave_mm. The only CR3 loads of the race
 // are here: this one, and the write-back of the flushes below.
+//
+// CR3Loads counts without an atomic add: it stays small enough for the
+// compiler to inline (tools/audit then checks its callers, every one of
+// which runs with interrupts off), and a load counted twice or lost by
+// two CPUs at once only nudges the lockup detector's episode clock.
 func LoadCR3(m *MM) {
 	CR3Loads++
 	asm.WriteCR3(m.Root)
@@ -157,7 +164,7 @@ func flushTLBGlobalRacy() {
 
 func noteUnguarded() {
 	if preempt.Preemptible() && LazyContext != nil && LazyContext() {
-		UnguardedLazyFlushes++
+		atomic.AddUint64(&UnguardedLazyFlushes, 1)
 	}
 }
 
@@ -167,7 +174,7 @@ func noteUnguarded() {
 // Any context may call it: with flush=modern the guard is here, in the
 // caller of the asserting primitive (flushTLBMMRange).
 func Flush() {
-	Flushes++
+	atomic.AddUint64(&Flushes, 1)
 	switch Selected {
 	case Racy:
 		flushTLBRacy()
@@ -181,7 +188,7 @@ func Flush() {
 // FlushGlobal flushes every TLB entry, global ones too, with the selected
 // variant (Linux: flush_tlb_all). Any context may call it; see Flush.
 func FlushGlobal() {
-	GlobalFlushes++
+	atomic.AddUint64(&GlobalFlushes, 1)
 	switch Selected {
 	case Racy:
 		flushTLBGlobalRacy()

@@ -32,3 +32,18 @@ func TestVariantsMatchCommandLine(t *testing.T) {
 		t.Error("VariantNamed accepted an unknown name")
 	}
 }
+
+// TestShootdownNamesMatchCmdline: shootdown='s values, in order, are the
+// ShootdownVariant names.
+func TestShootdownNamesMatchCmdline(t *testing.T) {
+	o, err := cmdline.Parse("k shootdown=noreload")
+	if err != nil || ShootdownVariant(o.Shootdown) != ShootdownNoReload {
+		t.Errorf("shootdown=noreload -> %v, %v", ShootdownVariant(o.Shootdown), err)
+	}
+	for v := ShootdownVariant(0); v < NumShootdownVariants; v++ {
+		o, err := cmdline.Parse("k shootdown=" + v.String())
+		if err != nil || ShootdownVariant(o.Shootdown) != v {
+			t.Errorf("shootdown=%s does not select variant %d", v, v)
+		}
+	}
+}

@@ -113,6 +113,19 @@ func (l *VMAList) CoversRange(va, n uintptr, write bool) bool {
 	return true
 }
 
+// Remove takes out the VMA that is exactly [start, end) and reports
+// whether there was one (munmap of a whole mapping; no splitting).
+func (l *VMAList) Remove(start, end uintptr) bool {
+	for i := 0; i < l.n; i++ {
+		if l.v[i].Start == start && l.v[i].End == end {
+			copy(l.v[i:l.n-1], l.v[i+1:l.n])
+			l.n--
+			return true
+		}
+	}
+	return false
+}
+
 // All returns the VMAs in address order.
 func (l *VMAList) All() []VMA { return l.v[:l.n] }
 

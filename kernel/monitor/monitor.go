@@ -30,9 +30,9 @@ type command struct {
 
 var commands = [...]command{
 	{"help", "", "this list", nil},
-	{"ps", "", "tasks: state, mm, active_mm, switches, preemptions, borrows", ps},
+	{"ps", "", "tasks: state, mm, active_mm, switches, preemptions, borrows, CPU; and each CPU", ps},
 	{"mm", "", "address spaces: id, page table, mm_users, mm_count, VMAs; and what CR3 holds", mms},
-	{"stat", "", "scheduler, TLB and fault counters", stat},
+	{"stat", "", "scheduler, TLB and fault counters, per CPU too", stat},
 	{"trace", "", "the last trace events (recorded during stress runs)", dumpTrace},
 	{"stress", "racy|fixed [seconds]", "run the lockup reproducer (default 10 s, or until a detection)", runStress},
 	{"race", "", "the race demo again: racy until detected, explained, then fixed", runRace},
@@ -143,9 +143,15 @@ func stat(string) {
 	console.Printf("  flushes %d, global flushes %d, unguarded lazy flushes %d\n", mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes)
 	console.Printf("  faults: demand %d, spurious (present PTE) %d, segfaults %d; frames free %d of %d\n",
 		mm.DemandFaults, mm.SpuriousFaults, mm.Segfaults, mm.Phys.Free, mm.Phys.Total)
+	console.Printf("  cpus %d online; migrations %d, reschedule IPIs %d\n", sched.CPUs(), sched.Migrations, sched.ReschedIPIs)
+	sched.CPUStats(statCPU)
 	if sched.SwitchesMeasured > 0 {
 		console.Printf("  preemptive switch: %d TSC cycles on average\n", sched.SwitchCycles/sched.SwitchesMeasured)
 	}
+}
+
+func statCPU(c *sched.CPUStat) {
+	console.Printf("  cpu %d: ticks %d, switches %d (%d to idle), %d queued\n", c.ID, c.Ticks, c.Switches, c.Idle, c.Queued)
 }
 
 func dumpTrace(string) {

@@ -7,20 +7,35 @@
 // brings the count back to zero — exactly the 2.6 semantics the fix relies
 // on: an interrupt that lands between the CR3 read and the CR3 write of a
 // guarded flush cannot switch tasks until the write is done.
+//
+// The running task's State is found through its g (rt.G.Thread), as
+// Linux finds thread_info through the stack pointer: never through a
+// per-CPU variable, which a task preempted between reading it and
+// incrementing the count would read on one CPU and use on another.
 package preempt
+
+import (
+	"sync/atomic"
+	"unsafe"
+
+	"tlbrace/kernel/rt"
+)
 
 // State is a task's preemption state.
 type State struct {
 	Count       int32 // preempt_count: > 0 means "do not preempt"
 	NeedResched bool  // TIF_NEED_RESCHED: a reschedule is pending
+	Locks       int32 // spinlocks held (kernel/spin): sleeping with one is a bug
 }
 
 var (
-	// cur is the running task's state; the scheduler repoints it on
-	// every switch. Before the scheduler starts it is the boot state.
-	cur = &boot
+	// override, when set, is the state Current returns (host tests).
+	override *State
 
-	boot State
+	// irq[i] is the state of code on CPU i that runs with no task's g:
+	// interrupt handlers (on the interrupt g), the boot thread before the
+	// scheduler makes it task 0.
+	irq [rt.MaxCPUs]State
 
 	// Resched is preempt_schedule(): the scheduler installs it.
 	Resched func()
@@ -35,22 +50,33 @@ var (
 	Deferred uint64
 )
 
-// SetCurrent makes s the running task's state (called by the scheduler).
-//
-//go:nosplit
-func SetCurrent(s *State) { cur = s }
+// SetCurrent makes s the state Current returns, whatever runs (host
+// tests, which have no kernel g); nil undoes it.
+func SetCurrent(s *State) { override = s }
 
-// Current returns the running task's state.
+// Current returns the running task's state (in an interrupt handler, the
+// CPU's interrupt state, not the interrupted task's).
 //
 //go:nosplit
-func Current() *State { return cur }
+func Current() *State {
+	if s := override; s != nil {
+		return s
+	}
+	if s := (*State)(rt.CurrentG().Thread); s != nil {
+		return s
+	}
+	return &irq[rt.CPUIndex()]
+}
+
+// Attach makes s the state of the task g belongs to.
+func Attach(g *rt.G, s *State) { g.Thread = unsafe.Pointer(s) }
 
 // Disable is preempt_disable(): nestable. Never inlined, so that the
 // machine-code audit (tools/audit) sees every call.
 //
 //go:noinline
 //go:nosplit
-func Disable() { cur.Count++ }
+func Disable() { Current().Count++ }
 
 // Enable is preempt_enable(): it reschedules if this was the outermost
 // Enable and the timer asked for a reschedule meanwhile. Never inlined
@@ -61,7 +87,7 @@ func Disable() { cur.Count++ }
 //go:noinline
 //go:nosplit
 func Enable() {
-	s := cur
+	s := Current()
 	s.Count--
 	if s.Count > 0 || s.Count == 0 && !s.NeedResched {
 		return
@@ -76,12 +102,25 @@ func enableSlow(s *State) {
 		OnUnbalanced() // more Enables than Disables: a kernel bug (the handler repairs the count)
 	}
 	if s.Count == 0 && s.NeedResched && Resched != nil {
-		Deferred++
+		atomic.AddUint64(&Deferred, 1)
 		Resched()
 	}
 }
 
+// LockTaken and LockReleased count the spinlocks the running task holds
+// (kernel/spin calls them inside its preemption-off section, so the task
+// cannot change in between): the scheduler reports a task that sleeps
+// with one held.
+//
+//go:nosplit
+func LockTaken() { Current().Locks++ }
+
+// LockReleased is LockTaken's other half.
+//
+//go:nosplit
+func LockReleased() { Current().Locks-- }
+
 // Preemptible reports whether the running task may be preempted now.
 //
 //go:nosplit
-func Preemptible() bool { return cur.Count == 0 }
+func Preemptible() bool { return Current().Count == 0 }

@@ -5,7 +5,7 @@ import "testing"
 func TestEnableReschedulesOnlyAtZero(t *testing.T) {
 	var s State
 	SetCurrent(&s)
-	defer SetCurrent(&boot)
+	defer SetCurrent(nil)
 	calls := 0
 	Resched = func() { calls++; s.NeedResched = false }
 	defer func() { Resched = nil }()

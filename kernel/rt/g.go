@@ -18,6 +18,17 @@ type G struct {
 	// The runtime's g goes on for a few hundred bytes. Runtime code we call
 	// may read fields there; keep the space so those reads see zeros.
 	pad [120]uintptr
+
+	// tlsSelf holds this g's own address: on 386 the TLS slot points just
+	// past it, and compiled code reads g from the word before (percpu.go).
+	tlsSelf uintptr
+
+	// Thread is the kernel's per-thread state of the task this g belongs
+	// to (Linux's thread_info): its kernel/preempt State. Found through g,
+	// it is the running task's wherever the task runs — a task may move
+	// to another CPU between any two instructions (nil: an interrupt or
+	// boot g; kernel/preempt then uses the CPU's own).
+	Thread unsafe.Pointer
 }
 
 // StackGuardGap is how far above a stack's low end stackguard0 sits. An
@@ -26,22 +37,9 @@ type G struct {
 // bytes below the guard, so leave a whole page.
 const StackGuardGap = 4096
 
-// tls is the thread-local block compiled Go reads g through.
-//
-//	386:   GS base = &tls[1]; tls[1] holds its own address, so MOVL GS:0, CX
-//	       yields &tls[1], and MOVL -4(CX), CX yields tls[0] = g.
-//	amd64: FS base = &tls[1]; MOVQ FS:-8, R14 yields tls[0] = g.
-//
-// boot/rt0_*.s fills it before the first Go call.
-var tls [2]unsafe.Pointer
-
-// TLSBaseOffset is where in tls the TLS base register points (&tls[1]):
-// boot/rt0_*.s and kernel/trap/entry_amd64.s load it as rt·tls+offset.
-const TLSBaseOffset = unsafe.Sizeof(tls[0])
-
 // MSRFSBase is IA32_FS_BASE (Intel SDM Vol. 4, Table 2-2), the MSR that
-// holds FS's base on amd64: boot/rt0_amd64.s and kernel/trap/entry_amd64.s
-// point it at &tls[1].
+// holds FS's base on amd64: boot/rt0_amd64.s, kernel/smp's AP entry and
+// kernel/trap/entry_amd64.s point it at a CPU's TLS base (percpu.go).
 const MSRFSBase = 0xC0000100
 
 // g0 is the boot thread's g; it runs on bootStack until the scheduler starts.
@@ -53,17 +51,18 @@ var bootStack [BootStackSize]byte
 // BootStackSize is the size of the boot stack in bytes.
 const BootStackSize = 64 << 10
 
-// SetG makes g the current goroutine for compiled code: it rewrites the TLS
-// slot. (On amd64 every Go→asm call reloads R14 from this slot on return, so
-// rewriting the slot is enough once the caller returns through asm.)
+// SetG makes g the current goroutine for compiled code on this CPU: it
+// rewrites the TLS slot. (On amd64 every Go→asm call reloads R14 from the
+// slot on return, so rewriting the slot is enough once the caller returns
+// through asm.)
 //
 //go:nosplit
-func SetG(g *G) { tls[0] = unsafe.Pointer(g) }
+func SetG(g *G) { setTLS(TLSWord(g)) }
 
 // CurrentG returns the g compiled code currently uses.
 //
 //go:nosplit
-func CurrentG() *G { return (*G)(tls[0]) }
+func CurrentG() *G { return getG() }
 
 // G0 returns the boot thread's g.
 func G0() *G { return &g0 }
@@ -72,6 +71,7 @@ func G0() *G { return &g0 }
 //
 //go:nosplit
 func (g *G) InitStack(lo, hi uintptr) {
+	g.tlsSelf = uintptr(unsafe.Pointer(g))
 	g.StackLo = lo
 	g.StackHi = hi
 	g.StackGuard0 = lo + StackGuardGap

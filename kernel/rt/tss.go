@@ -19,9 +19,6 @@ const tssSize = 104
 // Map"), so ring 3 gets #GP on every IN/OUT.
 const tssNoIOMap = tssSize
 
-// tss is the TSS the task register points at (the GDT's TSSSel).
-var tss TSS
-
 // The layout must be exactly tssSize bytes on both architectures: these
 // arrays have a negative length, a compile error, if TSS is larger or
 // smaller. tss_*_test.go checks every field's offset.

@@ -45,9 +45,8 @@ type TSS struct {
 	IOMapBase    uint16 // "I/O Map Base Address"
 }
 
-// SetKernelStack sets the stack the CPU switches to on entry from ring 3
-// (SS0 is the kernel data selector, set once by SetupCPU). The scheduler
-// calls it on every switch to a task, with that task's kernel stack top.
+// setKernelStack sets the stack the CPU switches to on entry from ring 3
+// (SS0 is the kernel data selector, set once by SetupCPU).
 //
 //go:nosplit
-func SetKernelStack(top uintptr) { tss.ESP0 = uint32(top) }
+func (t *TSS) setKernelStack(top uintptr) { t.ESP0 = uint32(top) }

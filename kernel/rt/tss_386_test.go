@@ -49,9 +49,8 @@ func TestTSSLayout(t *testing.T) {
 }
 
 func TestSetKernelStack(t *testing.T) {
-	saved := tss
-	defer func() { tss = saved }()
-	SetKernelStack(0x12345678)
+	var tss TSS
+	tss.setKernelStack(0x12345678)
 	if tss.ESP0 != 0x12345678 {
 		t.Errorf("ESP0 = %#x", tss.ESP0)
 	}

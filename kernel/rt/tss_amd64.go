@@ -38,9 +38,7 @@ func (s *Split64) Set(v uint64) { s[0], s[1] = uint32(v), uint32(v>>32) }
 //go:nosplit
 func (s *Split64) Get() uint64 { return uint64(s[0]) | uint64(s[1])<<32 }
 
-// SetKernelStack sets the stack the CPU switches to on entry from ring 3
-// (RSP0). The scheduler calls it on every switch to a task, with that
-// task's kernel stack top.
+// setKernelStack sets the stack the CPU switches to on entry from ring 3 (RSP0).
 //
 //go:nosplit
-func SetKernelStack(top uintptr) { tss.RSP0.Set(uint64(top)) }
+func (t *TSS) setKernelStack(top uintptr) { t.RSP0.Set(uint64(top)) }

@@ -36,10 +36,8 @@ func TestTSSLayout(t *testing.T) {
 // TestSetKernelStack checks that RSP0 (not the 32-bit ESP0 slot, not IST1)
 // receives the stack, as a little-endian quadword at byte 4.
 func TestSetKernelStack(t *testing.T) {
-	saved := tss
-	defer func() { tss = saved }()
-	tss = TSS{}
-	SetKernelStack(0xffff8000_12345678)
+	var tss TSS
+	tss.setKernelStack(0xffff8000_12345678)
 	if got := tss.RSP0.Get(); got != 0xffff8000_12345678 {
 		t.Errorf("RSP0 = %#x", got)
 	}
@@ -51,6 +49,6 @@ func TestSetKernelStack(t *testing.T) {
 		}
 	}
 	if tss.IST1.Get() != 0 || tss.RSP1.Get() != 0 {
-		t.Errorf("SetKernelStack wrote beyond RSP0: % x", b[:44])
+		t.Errorf("setKernelStack wrote beyond RSP0: % x", b[:44])
 	}
 }

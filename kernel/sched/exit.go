@@ -1,6 +1,8 @@
 package sched
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trace"
@@ -32,16 +34,16 @@ var Exits uint64
 // Interrupts are off on entry (the trap's return path); the end of the tick
 // that brought us here, if any, is when the task goes on running.
 func doExit() {
-	t := current
+	c := this()
+	t := c.curr
 	t.exiting, t.inExit = false, true
-	tickDone()
-	Exits++
+	tickDone(c)
+	atomic.AddUint64(&Exits, 1)
 	trace.Add(trace.Exit, t.ID, 0, t.ActiveMM.IDOrNone(), uintptr(t.ExitCode), asm.ReadCR3())
-	asm.Sti() // do_exit is preemptible
+	asm.Sti() // do_exit is preemptible (and may move to another CPU: c is stale from here on)
 	exitMMLazy(t)
 	asm.Cli()
-	t.State = Dead
-	prevDead = t
+	t.State = Dead // schedule() hands it to the task switched to, which reaps it
 	schedule()
 	Bug("a dead task was scheduled")
 	rt.Halt()

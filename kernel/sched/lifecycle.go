@@ -1,6 +1,7 @@
 package sched
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"tlbrace/asm"
@@ -21,21 +22,34 @@ var TasksSpawned, TasksReaped, TasksKilled, FaultKills uint64
 // Spawn creates a kernel thread running fn(arg); it has no mm and will
 // borrow whatever address space was active when it first runs.
 func Spawn(name string, fn func(arg uintptr), arg uintptr) *Task {
-	return spawn(name, nil, userEntry{}, fn, arg)
+	return spawn(name, nil, userEntry{}, fn, arg, inherit)
 }
 
 // SpawnUser creates a user task on address space m (taking over the
 // caller's mm_users reference), starting at ip with stack sp; its task id
 // arrives in AX, a1 and a2 in BX and CX.
 func SpawnUser(name string, m *mm.MM, ip, sp, a1, a2 uintptr) *Task {
-	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0)
+	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0, inherit)
 }
+
+// SpawnUserOn is SpawnUser for a task that may run only on the CPUs in
+// allowed (bit i: CPU i; 0: any) from its first instruction on.
+func SpawnUserOn(name string, m *mm.MM, ip, sp, a1, a2 uintptr, allowed uint32) *Task {
+	return spawn(name, m, userEntry{ip: ip, sp: sp, a1: a1, a2: a2}, nil, 0, allowed)
+}
+
+// inherit as spawn's allowed: the parent's CPU set.
+const inherit = ^uint32(0)
 
 // spawn is both: a kernel thread has fn and no mm, a user task an mm and
 // where ring 3 starts. The new task is queued; it starts in taskEntry.
-func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr) *Task {
+// It inherits its parent's CPU set (Allowed) and goes to the least
+// loaded CPU it may run on.
+func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr, allowed uint32) *Task {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
+	rqLock.Acquire()
+	defer rqLock.Release()
 	t := allocTask(name)
 	if t == nil {
 		return nil
@@ -47,9 +61,20 @@ func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr
 	// otherwise leak a task killed before it ever ran (found by the fuzzer).
 	t.ActiveMM = m
 	t.user.a0 = uintptr(t.ID)
+	c := this()
+	switch {
+	case allowed != inherit:
+		t.Allowed = allowed
+	case started:
+		t.Allowed = c.curr.Allowed
+	}
 	prepareStack(t)
 	t.State = Runnable
-	rq.Push(t.ID)
+	t.CPU = place(t, false)
+	enqueue(t.CPU, t)
+	if o := &cpus[t.CPU]; o != c && o.curr == o.idle {
+		kick(t.CPU)
+	}
 	TasksSpawned++
 	t.Serial = TasksSpawned
 	return t
@@ -70,10 +95,11 @@ func prepareStack(t *Task) {
 	t.SP = sp
 }
 
-// taskEntry is where every new task starts, with interrupts off.
+// taskEntry is where every new task starts, with interrupts off and
+// rqLock held by the switch that started it.
 func taskEntry() {
 	finishTaskSwitch()
-	t := current
+	t := this().curr
 	if t.MM != nil {
 		enterUser(t) // never returns
 	}
@@ -89,13 +115,12 @@ func markDead(t *Task, code int) {
 	t.ExitCode = code
 	exitMM(t)
 	t.State = Dead
-	prevDead = t
 }
 
 // Exit ends the current task: exit_mm() then a final schedule().
 func Exit(code int) {
 	asm.Cli()
-	markDead(current, code)
+	markDead(this().curr, code)
 	schedule()
 	Bug("a dead task was scheduled")
 	rt.Halt()
@@ -105,7 +130,7 @@ func Exit(code int) {
 // call, a fatal fault): the task runs do_exit on its own kernel stack as
 // the trap returns (exit.go), preemptible, as a Linux task does.
 func ExitFromTrap(code int) {
-	t := current
+	t := this().curr
 	t.ExitCode = code
 	t.exiting = true
 }
@@ -114,11 +139,11 @@ func ExitFromTrap(code int) {
 // fault (mm.Kill): the scheduler switches away on the trap's way out
 // (preemptIRQ), never returning to it.
 func killCurrent(why string) {
-	t := current
-	console.Printf("KILLED: task %d (%s): %s\n", t.ID, t.Name(), why)
+	t := this().curr
+	console.Printf("KILLED: task %d (%s) on CPU %d: %s\n", t.ID, t.Name(), t.CPU, why)
 	ExitFromTrap(-1)
-	TasksKilled++
-	FaultKills++
+	atomic.AddUint64(&TasksKilled, 1)
+	atomic.AddUint64(&FaultKills, 1)
 }
 
 // exitMM is exit_mm(): the task keeps running on its mm lazily (active_mm
@@ -134,25 +159,44 @@ func exitMM(t *Task) {
 	m.Put()
 }
 
-// Kill ends another task (not the running one) from task context: it is
-// taken off the run queue, gives up its mm and its borrowed active_mm, and
-// its slot is freed at once — it is not running, so nothing needs its
-// stack. Used by the workloads to tear their tasks down.
+// Kill ends another task (not the caller) from task context. One that is
+// not running is taken off its run queue, gives up its mm and its
+// borrowed active_mm, and its slot is freed at once — nothing needs its
+// stack. One running on another CPU is asked to die: it does at its next
+// schedule (which a reschedule IPI brings soon); WaitGone waits for it.
+// Used by the workloads to tear their tasks down.
 func Kill(t *Task) {
 	flags := asm.SaveFlagsCli()
 	defer asm.RestoreFlags(flags)
-	if t == nil || t == current || t.State == Free || t.State == Dead || t.inExit {
-		return // (a task in do_exit finishes it: killed half-way, its teardown would never end)
+	rqLock.Acquire()
+	if t == nil || t == this().curr || t.State == Free || t.State == Dead || t.killReq || t.inExit {
+		// (A task in do_exit finishes it: killed half-way, its teardown
+		// would never end.)
+		rqLock.Release()
+		return
 	}
-	rq.Remove(t.ID)
+	if t.onCPU {
+		t.killReq = true
+		kick(t.CPU)
+		rqLock.Release()
+		atomic.AddUint64(&TasksKilled, 1)
+		return
+	}
+	if t.State == Runnable {
+		dequeue(t)
+	}
+	t.State = Dead // off every queue and no CPU's: ours to tear down
+	rqLock.Release()
 	exitMM(t)
 	if m := t.ActiveMM; m != nil {
 		t.ActiveMM = nil
 		m.Drop()
 	}
+	rqLock.Acquire()
 	t.State = Free
-	TasksKilled++
-	TasksReaped++
+	rqLock.Release()
+	atomic.AddUint64(&TasksKilled, 1)
+	atomic.AddUint64(&TasksReaped, 1)
 }
 
 // WaitGone sleeps until every one of tasks (nil ones ignored) has died

@@ -1,6 +1,10 @@
 package sched
 
-import "tlbrace/asm"
+import (
+	"sync/atomic"
+
+	"tlbrace/asm"
+)
 
 // Tick overhead: the guest time from the start of a timer interrupt's
 // handler to the moment a task runs again — the handler, schedule() and
@@ -13,19 +17,17 @@ import "tlbrace/asm"
 // starved task from a hung one.
 
 // TickCycles totals the TSC cycles spent in timer ticks, from the handler's
-// start to the next task running.
+// start to the next task running, on every CPU (each CPU keeps the start
+// of its open tick in its cpuState.tickStart, 0 for none).
 var TickCycles uint64
 
 // tickDone closes the current tick's interval, if one is open. It runs
 // where a task takes the CPU back: finishTaskSwitch (a switch happened)
 // and the end of preemptIRQ (the interrupted task goes on).
-func tickDone() {
-	if tickStart != 0 {
-		TickCycles += asm.Rdtsc() - tickStart
-		tickStart = 0
-		arm() // the next tick comes after a full interval of task time
+func tickDone(c *cpuState) {
+	if c.tickStart != 0 {
+		atomic.AddUint64(&TickCycles, asm.Rdtsc()-c.tickStart)
+		c.tickStart = 0
+		arm(c) // the next tick comes after a full interval of task time
 	}
 }
-
-// tickStart is the TSC at the start of the tick being handled (0: none).
-var tickStart uint64

@@ -1,6 +1,9 @@
 package sched
 
-import "tlbrace/asm"
+import (
+	"tlbrace/asm"
+	"tlbrace/kernel/apic"
+)
 
 // The 8254 PIT (Intel 82C54 data sheet) calibrates the local APIC timer:
 // channel 2 counts down a known interval while the APIC timer runs free.
@@ -92,13 +95,13 @@ func calibrateOnce() uint64 {
 	asm.Outb(pitCmd, pitCh2Mode0)
 	asm.Outb(pitCh2, uint8(count))
 	asm.Outb(pitCh2, uint8(count>>8))
-	lapicWrite(lapicLVTTimer, lvtMasked)
-	lapicWrite(lapicInitCount, 0xffffffff)
+	apic.Write(apic.RegLVTTimer, apic.LVTMasked)
+	apic.Write(apic.RegInitCount, 0xffffffff)
 	asm.Outb(pitGatePort, gate&^3|1) // gate high: channel 2 counts
 	for asm.Inb(pitGatePort)&0x20 == 0 {
 	}
-	elapsed := 0xffffffff - lapicRead(lapicCurCount)
-	lapicWrite(lapicInitCount, 0)
+	elapsed := 0xffffffff - apic.Read(apic.RegCurCount)
+	apic.Write(apic.RegInitCount, 0)
 	asm.Outb(pitGatePort, gate)
 	return uint64(elapsed) * pitHz / uint64(count) // count PIT ticks last count/pitHz s
 }

@@ -1,6 +1,8 @@
 package sched
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/trap"
@@ -18,6 +20,10 @@ var (
 	// PreemptionsInWindow counts preemptions of a task interrupted between
 	// the CR3 read and the CR3 write of a flush: the race itself.
 	PreemptionsInWindow uint64
+	// WindowMigrations counts the SMP edition: a task preempted in the
+	// window on one CPU resumed on another, where it writes back the CR3
+	// value it read on the first.
+	WindowMigrations uint64
 	// Windows are the flush windows (asm.Windows), read once.
 	Windows asm.FlushWindows
 )
@@ -29,16 +35,20 @@ var (
 // interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`. Either way the
 // tick, if one is open, ends when a task runs again (overhead.go).
 func preemptIRQ(f *trap.Frame) {
-	if current.exiting {
+	if !started {
+		return
+	}
+	if this().curr.exiting {
 		doExit() // never returns (exit.go)
 	}
 	preemptOnReturn(f)
-	tickDone()
+	tickDone(this()) // this CPU's: the task may have come back on another
 }
 
 func preemptOnReturn(f *trap.Frame) {
-	t := current
-	if !t.Preempt.NeedResched || !started {
+	c := this()
+	t := c.curr
+	if !t.Preempt.NeedResched {
 		return
 	}
 	if t.Preempt.Count != 0 {
@@ -49,14 +59,15 @@ func preemptOnReturn(f *trap.Frame) {
 	}
 	if t.State == Running {
 		t.Preemptions++
-		Preemptions++
+		atomic.AddUint64(&Preemptions, 1)
 		if f.Vector == trap.VecTimer {
-			preemptTSC = tickTSC // measure from the timer interrupt's handler
+			c.preemptTSC = c.tickTSC // measure from the timer interrupt's handler
 		}
 		if Windows.InWindow(f.IP) {
 			// README step 2: preempted inside the flush window.
-			PreemptionsInWindow++
+			atomic.AddUint64(&PreemptionsInWindow, 1)
 			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
+			t.windowCPU = c.id
 			if trace.Enabled {
 				// B says what preempted it: the timer, or a breakpoint (inject=).
 				trace.Add(trace.PreemptWindow, t.ID, int(f.Vector), t.ActiveMM.IDOrNone(), f.AX, 0)
@@ -69,17 +80,17 @@ func preemptOnReturn(f *trap.Frame) {
 // preemptSchedule is preempt_schedule(): preempt_enable found a pending
 // reschedule when the count dropped to zero.
 func preemptSchedule() {
-	current.Preemptions++
-	Preemptions++
+	flags := asm.SaveFlagsCli()
+	this().curr.Preemptions++
+	asm.RestoreFlags(flags)
+	atomic.AddUint64(&Preemptions, 1)
 	schedule()
 }
 
-// The cost of a preemptive switch, for `make bench` (bench=switch).
+// The cost of a preemptive switch, for `make bench` (bench=switch). Each
+// CPU's preemptTSC is when its current preemption started (0: none
+// pending): finishTaskSwitch measures the switch from it.
 var (
-	// preemptTSC is when the current preemption started (0: none
-	// pending): finishTaskSwitch measures the switch from it.
-	preemptTSC uint64
-
 	// SwitchCycles and SwitchesMeasured total the TSC cycles of
 	// timer-driven preemptive switches: from the start of the timer
 	// handler (after the entry stub saved the registers and FXSAVE area)
@@ -89,10 +100,10 @@ var (
 
 // measureSwitch ends the measurement of a preemptive switch, if one is
 // pending; finishTaskSwitch calls it on the new task's stack.
-func measureSwitch() {
-	if preemptTSC != 0 {
-		SwitchCycles += asm.Rdtsc() - preemptTSC
-		SwitchesMeasured++
-		preemptTSC = 0
+func measureSwitch(c *cpuState) {
+	if c.preemptTSC != 0 {
+		atomic.AddUint64(&SwitchCycles, asm.Rdtsc()-c.preemptTSC)
+		atomic.AddUint64(&SwitchesMeasured, 1)
+		c.preemptTSC = 0
 	}
 }

@@ -1,11 +1,10 @@
 package sched
 
 import (
-	"unsafe"
+	"sync/atomic"
 
 	"tlbrace/asm"
 	"tlbrace/kernel/mm"
-	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trace"
 )
@@ -24,11 +23,6 @@ var (
 	CR3Writes, CR3Skips uint64
 	// LazyBorrows counts enterLazyTLB: a kernel thread borrowed an mm.
 	LazyBorrows uint64
-	// prevMM is the runqueue's rq->prev_mm: the active_mm a kernel thread
-	// gave up, dropped after the switch (finish_task_switch).
-	prevMM *mm.MM
-	// prevDead is a task that died running, reaped after the switch.
-	prevDead *Task
 	// CheckCR3 enables the CONFIG_DEBUG_VM-style check at every switch
 	// that CR3 holds what the scheduler believes (checkcr3=on).
 	CheckCR3 bool
@@ -36,11 +30,12 @@ var (
 	OnCR3Mismatch func(prev, next *Task, cr3 uintptr)
 )
 
-// contextSwitch switches from prev to next. Interrupts are off.
-func contextSwitch(prev, next *Task) {
+// contextSwitch switches CPU c from prev to next. Interrupts are off and
+// rqLock is held; the task switched to releases it (finishTaskSwitch).
+func contextSwitch(c *cpuState, prev, next *Task) {
 	oldmm := prev.ActiveMM
 	if mm.Selected == mm.Modern {
-		debugVMCheck(prev, next) // CONFIG_DEBUG_VM, always on with flush=modern (tlbstate.go)
+		debugVMCheck(c, prev, next) // CONFIG_DEBUG_VM, always on with flush=modern (tlbstate.go)
 	}
 
 	if next.MM == nil {
@@ -52,7 +47,7 @@ func contextSwitch(prev, next *Task) {
 		//lab:lazy begin
 		next.ActiveMM = oldmm
 		oldmm.Grab()
-		enterLazyTLB(oldmm, next)
+		enterLazyTLB(c, oldmm, next)
 		//lab:lazy stub
 		//// LAB lazy (docs/labs/lazy.md): as it stands a kernel thread runs
 		//// on init_mm, and every switch to it from a user task loads CR3.
@@ -60,7 +55,7 @@ func contextSwitch(prev, next *Task) {
 		//// kernel half of every page table is the same.
 		//next.ActiveMM = &mm.InitMM
 		//mm.InitMM.Grab()
-		//switchMM(oldmm, &mm.InitMM, next)
+		//switchMM(c, oldmm, &mm.InitMM, next)
 		//lab:lazy end
 	} else {
 		// (b) A user task gets its own mm. switchMM writes CR3 only
@@ -68,7 +63,7 @@ func contextSwitch(prev, next *Task) {
 		// wrote a stale CR3 while borrowing next.mm, they are equal, CR3
 		// is not reloaded, and next runs on the wrong page tables
 		// (README step 5).
-		switchMM(oldmm, next.MM, next)
+		switchMM(c, oldmm, next.MM, next)
 		next.ActiveMM = next.MM
 	}
 
@@ -77,7 +72,7 @@ func contextSwitch(prev, next *Task) {
 		// queue drops the reference once we are off prev's stack, (f).
 		//lab:lazy begin
 		prev.ActiveMM = nil
-		prevMM = oldmm
+		c.prevMM = oldmm
 		//lab:lazy stub
 		//// LAB lazy: prev's reference to what it ran on must be dropped,
 		//// but not here: we still run on prev's stack.
@@ -85,13 +80,20 @@ func contextSwitch(prev, next *Task) {
 		//lab:lazy end
 	}
 
+	if next.inWindow && next.windowCPU != c.id {
+		// The SMP edition: preempted in the window on another CPU, next
+		// writes that CPU's old CR3 value here.
+		atomic.AddUint64(&WindowMigrations, 1)
+	}
 	if trace.Enabled {
 		trace.Add(trace.Switch, prev.ID, next.ID, next.ActiveMM.IDOrNone(), 0, asm.ReadCR3())
 		if next.inWindow {
 			// next was preempted between its CR3 read and write; the IRET
 			// that resumes it executes the write with the value it read
-			// back then, whatever active_mm it borrows now (README step 4).
-			trace.Add(trace.ResumeWindow, next.ID, 0, next.ActiveMM.IDOrNone(), next.windowValue, 0)
+			// back then, whatever active_mm it borrows now — on whatever
+			// CPU it resumes (README step 4). B is the CPU it was
+			// preempted on.
+			trace.Add(trace.ResumeWindow, next.ID, next.windowCPU, next.ActiveMM.IDOrNone(), next.windowValue, 0)
 		}
 	}
 	next.inWindow = false
@@ -100,7 +102,10 @@ func contextSwitch(prev, next *Task) {
 	// scheduler believes? Linux 2.6.10 has none; this is how modern
 	// CONFIG_DEBUG_VM would catch README step 6 at the switch itself.
 	// (flush=modern checks before the switch instead, against loaded_mm.)
-	if CheckCR3 && mm.Selected != mm.Modern && next.ActiveMM != nil {
+	// A kernel thread on a CPU that left the mm it borrows (mm.LeaveMM: a
+	// shootdown, or its own flush of that mm) runs on the kernel's table
+	// by design: nothing to check.
+	if CheckCR3 && mm.Selected != mm.Modern && next.ActiveMM != nil && !leftLazily(c, next) {
 		//lab:detect begin
 		if cr3 := asm.ReadCR3(); cr3 != next.ActiveMM.Root {
 			cr3Mismatch(prev, next, cr3)
@@ -113,30 +118,67 @@ func contextSwitch(prev, next *Task) {
 
 	// (e) Switch stacks and registers (switch_to). Returns in next.
 	prev.Switches++
+	c.Switches++
+	if next == c.idle {
+		c.Idle++
+	}
+	if next.CPU != c.id {
+		next.Migrations++
+		atomic.AddUint64(&Migrations, 1)
+		next.CPU = c.id
+	}
 	rt.SetKernelStack(next.G.StackHi)
-	current = next
-	preempt.SetCurrent(&next.Preempt)
-	next.State = Running
-	asm.Switch(&prev.SP, next.SP, uintptr(unsafe.Pointer(&next.G)))
+	c.prev, c.curr = prev, next
+	next.State, next.onCPU = Running, true
+	asm.Switch(&prev.SP, next.SP, rt.TLSWord(&next.G))
 
-	// (f) Now on next's stack, in next (or in taskEntry for a new task).
+	// (f) Now on next's stack, in next (or in taskEntry for a new task) —
+	// and maybe on another CPU than the one that switched away from it: c
+	// is stale, finishTaskSwitch looks again.
 	finishTaskSwitch()
 }
 
-// switchMM is switch_mm(prev, next, tsk): load CR3 only when the address
-// space changes. Switching page tables with interrupts on would let an
-// interrupt see a half-switched task: a kernel bug. With flush=modern it
-// is switch_mm_irqs_off: prev is loaded_mm, not the previous task's
-// active_mm (tlbstate.go says why, and why that does not stop the race).
+// leftLazily reports whether next is a kernel thread on CPU c, which left
+// the mm it borrows (mm.LeaveMM: out of its cpu_vm_mask, CR3 on the
+// kernel's own table).
+func leftLazily(c *cpuState, next *Task) bool {
+	return next.MM == nil && next.ActiveMM.CPUMask()&(1<<c.id) == 0 && asm.ReadCR3() == mm.KernelRoot
+}
+
+// switchMM is switch_mm(prev, next, tsk) on CPU c, Linux 2.6.10's i386
+// version with its two branches. The order of the steps is what makes a
+// concurrent shootdown either reach this CPU or be unnecessary
+// (arch/i386/kernel/smp.c explains it at length):
+//
+//	prev != next: leave prev's cpu_vm_mask (flush IPIs for prev stop;
+//	  one in flight finds active_mm changed and is ignored), state OK,
+//	  active_mm = next, join next's mask (IPIs for next start), load CR3.
+//	prev == next: the CPU ran next lazily (a kernel thread borrowed it).
+//	  State OK again; and if this CPU is no longer in next's mask, it
+//	  reloads CR3 (lazyReentry). Otherwise the scheduler trusts that CR3
+//	  already holds next's table — which a lazy thread's stale
+//	  write-back can have broken (README step 5).
+//
+// With flush=modern it is switch_mm_irqs_off: prev is this CPU's
+// loaded_mm, not the previous task's active_mm (tlbstate.go says why, and
+// why that does not stop the race); a CPU that left next has init_mm
+// loaded, so it reloads.
+//
+// Switching page tables with interrupts on would let an interrupt see a
+// half-switched task: a kernel bug.
 //
 //audit:irqs-off switch_mm: called only by contextSwitch inside schedule()'s SaveFlagsCli section; the FlagIF check above enforces it at run time
-func switchMM(prev, next *mm.MM, t *Task) {
+func switchMM(c *cpuState, prev, next *mm.MM, t *Task) {
 	if asm.Flags()&asm.FlagIF != 0 {
 		Bug("switch_mm with interrupts enabled")
 	}
-	tlbState.isLazy = false
+	s := &mm.CPUTLB[c.id]
+	s.State = mm.TLBOK // (modern: is_lazy = false)
 	if mm.Selected == mm.Modern {
-		prev = tlbState.loadedMM
+		prev = s.LoadedMM
+	}
+	if prev == next && lazyReentry(c, next, t) {
+		return
 	}
 	//lab:lazy begin
 	if prev == next {
@@ -147,7 +189,7 @@ func switchMM(prev, next *mm.MM, t *Task) {
 		return
 	}
 	CR3Writes++
-	loadMM(next)
+	loadMM(c, prev, next)
 	if trace.Enabled {
 		trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
 	}
@@ -156,18 +198,53 @@ func switchMM(prev, next *mm.MM, t *Task) {
 	//// of one address space. Load it only when the mm changes (and
 	//// count and trace the switches that need none: CR3Skips, CR3Skip).
 	//CR3Writes++
-	//loadMM(next)
+	//loadMM(c, prev, next)
 	//if trace.Enabled {
 	//	trace.Add(trace.CR3Write, t.ID, 0, next.ID, 0, next.Root)
 	//}
 	//lab:lazy end
 }
 
-// enterLazyTLB is enter_lazy_tlb(): on a uniprocessor, nothing to do but
-// remember that this thread runs on a borrowed mm — and, as modern Linux
-// does, mark the CPU lazy (tlbstate.go). No CR3 write, in any variant.
-func enterLazyTLB(m *mm.MM, t *Task) {
-	tlbState.isLazy = true
+// lazyReentry is switch_mm's prev == next branch on several CPUs: the CPU
+// ran next lazily (a kernel thread borrowed it). If this CPU is no longer
+// in next's mask, a shootdown made it leave next while lazy (LeaveMM: CR3
+// on the kernel's table, flushes for next no longer delivered): it must
+// reload CR3, or it runs next's task on the kernel's table — or, had the
+// leaving been skipped, on stale translations. lazyReentry reloads (or,
+// under shootdown=noreload, counts the reload it does not do) and reports
+// true; false when the CPU is still in the mask and the caller may trust
+// CR3.
+func lazyReentry(c *cpuState, next *mm.MM, t *Task) bool {
+	if s := &mm.CPUTLB[c.id]; s.ActiveMM != next {
+		Bugf("switch_mm(mm %d, same): this CPU's cpu_tlbstate says mm %d", next.ID, s.ActiveMM.IDOrNone())
+	}
+	if next.MaskTestAndSet(c.id) {
+		return false
+	}
+	if mm.Shootdown == mm.ShootdownNoReload {
+		atomic.AddUint64(&mm.MissedReloads, 1)
+		if trace.Enabled {
+			trace.Add(trace.NoReload, t.ID, 0, next.ID, 0, asm.ReadCR3())
+		}
+		return true
+	}
+	atomic.AddUint64(&mm.LazyReloads, 1)
+	CR3Writes++
+	loadMM(c, nil, next)
+	if trace.Enabled {
+		trace.Add(trace.Reload, t.ID, 0, next.ID, 0, next.Root)
+	}
+	return true
+}
+
+// enterLazyTLB is enter_lazy_tlb(): a kernel thread borrows m on CPU c,
+// which becomes lazy (cpu_tlbstate LAZY; modern Linux's is_lazy) — it
+// stays in m's mask and keeps m's CR3, but a shootdown for m will make it
+// leave m instead of flushing. No CR3 write, in any variant.
+func enterLazyTLB(c *cpuState, m *mm.MM, t *Task) {
+	if s := &mm.CPUTLB[c.id]; s.State == mm.TLBOK {
+		s.State = mm.TLBLazy
+	}
 	//lab:lazy begin
 	LazyBorrows++
 	t.Borrows++
@@ -181,42 +258,57 @@ func enterLazyTLB(m *mm.MM, t *Task) {
 }
 
 // finishTaskSwitch is finish_task_switch(), in the task we switched to,
-// on its own stack: drop the mm a kernel thread gave up ((c) of
-// contextSwitch), reap a
-// task that died running (lifecycle.go).
+// on its own stack, with rqLock held: the task switched away from is off
+// this CPU now (another may pick it once the lock is free); reap a task
+// that died running (lifecycle.go), release the lock, and drop the mm a
+// kernel thread gave up ((c) of contextSwitch).
 func finishTaskSwitch() {
-	tickDone() // overhead.go: the tick, if one is open, ends here
-	measureSwitch()
+	c := this()
+	measureSwitch(c)
+	if p := c.prev; p != nil {
+		p.onCPU = false
+		c.prev = nil
+	}
+	m := c.prevMM // rq->prev_mm, handed over by (c); nil if prev was no kernel thread
+	c.prevMM = nil
+	if d := c.prevDead; d != nil {
+		c.prevDead = nil
+		d.onCPU = false
+		d.State = Free
+		atomic.AddUint64(&TasksReaped, 1)
+	}
+	rqLock.Release()
+	// The tick, if one is open, ends here (overhead.go) — after the lock
+	// is free: under -icount, arming the timer hands the host thread to
+	// the other vCPUs, which must not find the run queues locked.
+	tickDone(c)
 	//lab:lazy begin
-	if m := prevMM; m != nil {
-		prevMM = nil
+	if m != nil {
 		m.Drop()
 	}
 	//lab:lazy stub
-	//// LAB lazy: drop the reference a kernel thread gave up (prevMM),
-	//// now that we are off its stack.
-	//prevMM = nil
+	//// LAB lazy: drop the reference a kernel thread gave up (m, taken
+	//// from c.prevMM above), now that we are off its stack.
+	//_ = m
 	//lab:lazy end
-	if d := prevDead; d != nil {
-		prevDead = nil
-		d.State = Free
-		TasksReaped++
-	}
 }
 
 // LeaveMM makes the running kernel thread let go of whatever address
-// space it borrows and run on init_mm (Linux x86: leave_mm), so that the
+// space it borrows and run on init_mm — its active_mm too, not only this
+// CPU's TLB state as mm.LeaveMM (Linux's leave_mm) does — so that the
 // next step starts from a known CR3.
 //
 //audit:irqs-off leave_mm: the CR3 load sits between SaveFlagsCli and RestoreFlags
 func LeaveMM() {
 	flags := asm.SaveFlagsCli()
-	t := current
+	c := this()
+	t := c.curr
 	if t.MM == nil && t.ActiveMM != &mm.InitMM {
 		old := t.ActiveMM
 		mm.InitMM.Grab()
 		t.ActiveMM = &mm.InitMM
-		loadMM(&mm.InitMM)
+		mm.CPUTLB[c.id].State = mm.TLBLazy
+		loadMM(c, old, &mm.InitMM)
 		if old != nil {
 			old.Drop()
 		}

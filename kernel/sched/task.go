@@ -3,6 +3,7 @@ package sched
 import (
 	"unsafe"
 
+	"tlbrace/asm"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
@@ -55,15 +56,31 @@ type Task struct {
 	// windowValue (the CR3 value it read) in a saved register.
 	inWindow    bool
 	windowValue uintptr
+	windowCPU   int // the CPU it was preempted on, in the window
 
 	WakeAt   uint64 // tick to wake at, when Sleeping
 	ExitCode int
 	exiting  bool // ExitFromTrap: run do_exit when the trap returns (exit.go)
 	inExit   bool // in do_exit: Kill leaves it to finish
 
+	// CPU is the processor the task runs on, or last ran on. onCPU: it is
+	// some CPU's current task right now (from the switch to it until the
+	// switch away from it is complete): never queued, never freed.
+	// queuedOn is the CPU whose run queue holds it, while Runnable.
+	CPU      int
+	onCPU    bool
+	queuedOn int
+	// Allowed is the set of CPUs the task may run on (bit i: CPU i; 0:
+	// any), Linux's cpus_allowed; a task spawned inherits its parent's.
+	Allowed uint32
+	// killReq: Kill asked for its death while it ran on another CPU; it
+	// dies at its next schedule.
+	killReq bool
+
 	// Counters for the per-task table.
 	Switches, Preemptions, Ticks, Syscalls uint64
 	Borrows                                uint64 // times it borrowed an active_mm
+	Migrations                             uint64 // times it resumed on another CPU than it left
 }
 
 type userEntry struct {
@@ -79,13 +96,15 @@ func (t *Task) setName(s string) { t.nlen = copy(t.name[:], s) }
 // MaxTasks is the number of task slots; task i runs on kernel stack i.
 const MaxTasks = rt.MaxStacks
 
-var (
-	tasks   [MaxTasks]Task
-	current *Task
-)
+var tasks [MaxTasks]Task
 
-// Current returns the running task.
-func Current() *Task { return current }
+// Current returns the running task (the interrupted one, in a handler).
+func Current() *Task {
+	flags := asm.SaveFlagsCli()
+	t := this().curr
+	asm.RestoreFlags(flags)
+	return t
+}
 
 // Tasks calls fn for every live task.
 func Tasks(fn func(t *Task)) {
@@ -115,7 +134,8 @@ func ByID(id int) *Task {
 	return &tasks[id]
 }
 
-// allocTask finds a free slot and gives it a kernel stack and a g.
+// allocTask finds a free slot and gives it a kernel stack and a g. The
+// caller holds rqLock.
 func allocTask(name string) *Task {
 	for i := range tasks {
 		t := &tasks[i]
@@ -126,6 +146,7 @@ func allocTask(name string) *Task {
 		t.setName(name)
 		lo, hi := rt.Stack(i)
 		t.G.InitStack(lo, hi)
+		preempt.Attach(&t.G, &t.Preempt)
 		return t
 	}
 	return nil

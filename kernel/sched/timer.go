@@ -1,7 +1,10 @@
 package sched
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
+	"tlbrace/kernel/apic"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trap"
 )
@@ -19,22 +22,27 @@ import (
 // at its IRET, forever.)
 
 var (
-	// Ticks counts timer interrupts since StartTimer.
+	// Ticks counts the boot CPU's timer interrupts since StartTimer: the
+	// kernel's clock (Linux's jiffies), by which tasks sleep and
+	// workloads measure. Every CPU ticks; cpuState.Ticks counts each.
 	Ticks uint64
-	// WindowHits counts timer interrupts that landed inside a flush
-	// window (the interrupted instruction is the CR3 write).
+	// WindowHits counts timer interrupts, on any CPU, that landed inside
+	// a flush window (the interrupted instruction is the CR3 write).
 	WindowHits uint64
 	// LAPICHz is the calibrated APIC timer rate; MeanCount the mean reload.
 	LAPICHz   uint64
 	MeanCount uint32
 
-	jitter Rand
+	// timerSeed seeds each CPU's jitter (stream 1 on the boot CPU, as
+	// before there were others).
+	timerSeed uint64
 
-	// tickTSC is the TSC at the start of the current tick (switch cost).
-	tickTSC uint64
-
-	// OnTick runs at every tick after the bookkeeping (stress watchdog).
+	// OnTick runs at every tick of the boot CPU after the bookkeeping
+	// (stress watchdog).
 	OnTick func(f *trap.Frame)
+	// EveryTick runs at every tick of every CPU: per-CPU state that
+	// follows a global setting (kernel/inject's debug registers).
+	EveryTick func()
 )
 
 // UsingPIT reports that the tick comes from the PIT (no local APIC).
@@ -51,7 +59,9 @@ var (
 // and arms the first tick. Without a local APIC it falls back to the PIT.
 func StartTimer(hz, seed uint64) {
 	picDisable()
-	jitter = NewRand(seed, 1)
+	timerSeed = seed
+	c := this()
+	c.jitter = NewRand(seed, 1)
 	trap.Register(trap.VecTimer, tick)
 	if !HasLAPIC() {
 		UsingPIT = true
@@ -64,13 +74,13 @@ func StartTimer(hz, seed uint64) {
 			MeanCount = 0xffff * 2 / 3 // mean + 50 % must fit 16 bits
 		}
 		pitEnable()
-		arm()
+		arm(c)
 		return
 	}
 	eoi, armCount = lapicEOIWrite, lapicArm
-	lapicInit(trap.VecSpurious)
+	apic.Enable(trap.VecSpurious)
 	LAPICHz = calibrateLAPIC()
-	lapicOneShot(trap.VecTimer)
+	apic.TimerOneShot(trap.VecTimer)
 	mean := LAPICHz / hz
 	if mean < 64 {
 		mean = 64
@@ -80,14 +90,15 @@ func StartTimer(hz, seed uint64) {
 	}
 	MeanCount = uint32(mean)
 	trap.Register(trap.VecSpurious, ignore)
-	arm()
+	trap.Register(trap.VecResched, onResched)
+	arm(c)
 }
 
 // ignore handles spurious APIC interrupts: no EOI, nothing to do (SDM Vol. 3A §11.9).
 func ignore(*trap.Frame, *rt.G) {}
 
-// arm starts the next tick's jittered countdown.
-func arm() { armCount(MeanCount/2 + jitter.Intn(MeanCount)) }
+// arm starts c's next tick's jittered countdown (on CPU c).
+func arm(c *cpuState) { armCount(MeanCount/2 + c.jitter.Intn(MeanCount)) }
 
 // tick is the timer interrupt: acknowledge first (so the in-service bit
 // cannot block the next tick if we switch away), count, wake sleepers,
@@ -102,21 +113,30 @@ func arm() { armCount(MeanCount/2 + jitter.Intn(MeanCount)) }
 // measured, a second write per tick made a stress run 30-40 % slower in
 // wall time for the same guest run.)
 func tick(f *trap.Frame, g *rt.G) {
-	tickTSC = asm.Rdtsc()
-	tickStart = tickTSC
+	c := this()
+	c.tickTSC = asm.Rdtsc()
+	c.tickStart = c.tickTSC
 	eoi()
-	Ticks++
-	current.Ticks++
+	c.Ticks++
+	c.curr.Ticks++
 	if Windows.InWindow(f.IP) {
-		WindowHits++
+		atomic.AddUint64(&WindowHits, 1)
 	}
-	if Ticks >= nextWake {
-		wakeSleepers()
+	if c.id == 0 {
+		Ticks++
+		if Ticks >= nextWake {
+			rqLock.Acquire()
+			wakeSleepers()
+			rqLock.Release()
+		}
 	}
 	if !NoTickPreempt {
-		current.Preempt.NeedResched = true
+		c.curr.Preempt.NeedResched = true
 	}
-	if OnTick != nil {
+	if EveryTick != nil {
+		EveryTick()
+	}
+	if c.id == 0 && OnTick != nil {
 		OnTick(f)
 	}
 }
@@ -134,7 +154,7 @@ var nextWake uint64 = noWake
 
 const noWake = ^uint64(0)
 
-// sleepUntil makes t a sleeper until tick at.
+// sleepUntil makes t a sleeper until tick at (rqLock held).
 func sleepUntil(t *Task, at uint64) {
 	t.WakeAt = at
 	t.State = Sleeping
@@ -144,7 +164,7 @@ func sleepUntil(t *Task, at uint64) {
 }
 
 // wakeSleepers makes the sleepers that are due runnable and finds the
-// next wake-up.
+// next wake-up (rqLock held).
 func wakeSleepers() {
 	next := uint64(noWake)
 	for i := range tasks {
@@ -153,8 +173,7 @@ func wakeSleepers() {
 			continue
 		}
 		if t.WakeAt <= Ticks {
-			t.State = Runnable
-			rq.Push(t.ID)
+			wake(t)
 		} else if t.WakeAt < next {
 			next = t.WakeAt
 		}

@@ -24,16 +24,15 @@ var (
 // watchdog runs at every tick: no worker progress (system calls) for
 // cfg.Hang seconds of guest time, while no other detector fired, is a hang of another kind.
 func watchdog(f *trap.Frame) {
-	if stopped || detected {
+	if over() {
 		return
 	}
 	// A worker never faults by itself: any worker killed by a fault the
 	// other detectors did not explain is the race too (e.g. executing or
 	// reading through another task's page tables). Other tasks' faults,
 	// and kills for want of a frame, are not (sharing.go).
-	if workerKills != 0 {
+	if workerKills != 0 && detect("WORKER-KILLED") {
 		WorkerKills++
-		detect("WORKER-KILLED")
 		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
 		finish()
 	}
@@ -47,13 +46,15 @@ func watchdog(f *trap.Frame) {
 	if now-lastProgressTick <= cfg.Hang*sched.HZ {
 		return
 	}
-	share := percent(sched.TickCycles-progressCycles, asm.Rdtsc()-progressTSC)
+	share := tickShare(sched.TickCycles-progressCycles, asm.Rdtsc()-progressTSC)
 	if share >= starvedPercent {
 		starved(share)
 		return
 	}
+	if !detect("HANG") {
+		return
+	}
 	Hangs++
-	detect("HANG")
 	console.Printf("  no worker made a system call in %d s of ticks (hang=), although timer ticks took only %d%% of the guest time: the tasks had time to run\n",
 		cfg.Hang, share)
 	finish()
@@ -63,7 +64,10 @@ func watchdog(f *trap.Frame) {
 // progress because timer ticks ate their time. Not a detection — nothing
 // the kernel did was wrong — but not a pass either: the run proved nothing.
 func starved(share uint64) {
-	flags := asm.SaveFlagsCli()
+	if !reporting.CompareAndSwap(false, true) {
+		return // a detection came first, or the run's end
+	}
+	g := console.Begin()
 	result.Starved, result.Ticks, result.Counts = true, sched.Ticks-startTick, since(&base)
 	console.Printf("STARVED: no worker made a system call in %d s of ticks (hang=), and timer ticks (handler, schedule, switch) took %d%% of the guest time:\n"+
 		"  each tick held too few instructions for the tasks to make progress. The kernel did not hang; this run cannot judge it.\n"+
@@ -72,8 +76,8 @@ func starved(share uint64) {
 	printStat(0)
 	PrintTasks()
 	console.Printf("stress: result starved flush=%s\n", variant())
+	console.End(g)
 	end() // stop the watchdog and wake the supervisor
-	asm.RestoreFlags(flags)
 }
 
 // percent returns part*100/whole, 0 for an empty whole.
@@ -95,6 +99,8 @@ func printStat(second uint64) {
 	if (cfg.Quiet || cfg.Brief) && second != 0 {
 		return
 	}
+	g := console.Begin() // one line, whatever other CPUs print
+	defer console.End(g)
 	c, ticks := since(&base), sched.Ticks-startTick
 	if second == 0 {
 		// The end line shows the counts the run's Result holds: taken at
@@ -104,6 +110,7 @@ func printStat(second uint64) {
 	} else {
 		console.Printf("STAT t=%ds ", second)
 	}
+	now := asm.Rdtsc()
 	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
 		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d steered=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
@@ -111,9 +118,21 @@ func printStat(second uint64) {
 		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
 		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
 		c.Steered, detections(),
-		percent(sched.TickCycles-statStartCycles, asm.Rdtsc()-statStartTSC),
-		asm.Rdtsc()-statStartTSC)
-	printScenarioStat() // scenario.go: the recurrences' counters, and the newline
+		tickShare(sched.TickCycles-statStartCycles, now-statStartTSC),
+		now-statStartTSC)
+	printScenarioStat() // scenario.go: the recurrences' counters
+	// With several CPUs: how many, and how often a task resumed on
+	// another CPU than it left.
+	if cpus := sched.CPUs(); cpus > 1 {
+		console.Printf(" cpus=%d migrations=%d window_migrations=%d resched_ipis=%d", cpus, sched.Migrations, sched.WindowMigrations, sched.ReschedIPIs)
+	}
+	console.Print("\n")
+}
+
+// tickShare is the share of the guest time timer ticks took: the cycles
+// of every CPU's ticks against as many CPUs' worth of elapsed cycles.
+func tickShare(tickCycles, elapsed uint64) uint64 {
+	return percent(tickCycles, elapsed*uint64(sched.CPUs()))
 }
 
 // detections is the STAT lines' count: a run stops at its first.
@@ -134,15 +153,29 @@ func printSummary() {
 		variant(), result.Counts.WindowHits)
 }
 
-// PrintTasks prints the per-task table.
+// PrintTasks prints the per-task table and, with several CPUs, a line
+// per CPU.
 func PrintTasks() {
-	console.Print("TASKS  id name         state     mm active  switches preempts    ticks syscalls  borrows\n")
+	console.Print("TASKS  id name         state     mm active  switches preempts    ticks syscalls  borrows cpu migrations\n")
 	sched.Tasks(printTask)
+	if sched.CPUs() > 1 {
+		sched.CPUStats(printCPU)
+	}
 }
 
 func printTask(t *sched.Task) {
-	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d\n", t.ID, t.Name(), t.State.String(),
-		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows)
+	console.Printf("TASKS %3d %-12s %-9s %2d %6d %9d %8d %8d %8d %8d %3d %10d\n", t.ID, t.Name(), t.State.String(),
+		t.MM.IDOrNone(), t.ActiveMM.IDOrNone(), t.Switches, t.Preemptions, t.Ticks, t.Syscalls, t.Borrows, t.CPU, t.Migrations)
+}
+
+// printCPU prints one CPU's line: what it runs, its queue, its counters.
+func printCPU(c *sched.CPUStat) {
+	name, id := "-", -1
+	if c.Curr != nil {
+		name, id = c.Curr.Name(), c.Curr.ID
+	}
+	console.Printf("CPU %d  running %s[%d], %d queued; %d ticks, %d switches (%d to idle)\n",
+		c.ID, name, id, c.Queued, c.Ticks, c.Switches, c.Idle)
 }
 
 // churn kills one worker every second and starts a fresh one: address

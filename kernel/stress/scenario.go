@@ -46,12 +46,12 @@ func stopScenario() {
 	}
 }
 
-// printScenarioStat ends a STAT line with the counters of the later
+// printScenarioStat adds to a STAT line the counters of the later
 // recurrences: user tasks through do_exit and exit_mmap's flushes (2016),
 // the modern primitives' preemptible calls (the WARN) and the switch-time
 // CR3 check's failures (2018), and the page allocator's map changes.
 func printScenarioStat() {
-	console.Printf(" exits=%d teardown_flushes=%d preemptible_flushes=%d cr3_check_failures=%d pagealloc_flushes=%d\n",
+	console.Printf(" exits=%d teardown_flushes=%d preemptible_flushes=%d cr3_check_failures=%d pagealloc_flushes=%d",
 		sched.Exits, mm.TeardownFlushes, mm.PreemptibleFlushes, sched.DebugVMMismatches, mm.PageAllocFlushes)
 }
 

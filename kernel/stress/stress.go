@@ -16,6 +16,7 @@
 package stress
 
 import (
+	"sync/atomic"
 	"unsafe"
 
 	"tlbrace/asm"
@@ -28,6 +29,7 @@ import (
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
+	"tlbrace/kernel/user/abi"
 )
 
 // Config is the workload's knobs (validated by kernel/cmdline).
@@ -105,6 +107,7 @@ var (
 func Run(c Config, workerImage []byte) Result {
 	cfg, worker = c, workerImage
 	stopped, detected = false, false
+	reporting.Store(false)
 	result = Result{}
 	workerKills = 0
 	boss = sched.Current()
@@ -140,7 +143,7 @@ func Run(c Config, workerImage []byte) Result {
 			break
 		}
 		sched.Sleep(sched.HZ) // a detection wakes it early (end)
-		if detected {
+		if reporting.Load() {
 			break
 		}
 		second++
@@ -153,8 +156,14 @@ func Run(c Config, workerImage []byte) Result {
 			break
 		}
 	}
-	if !detected {
+	if reporting.CompareAndSwap(false, true) {
+		// The run's time is up: no detector may start a report from here
+		// on (over).
 		result.Ticks, result.Counts = sched.Ticks-startTick, since(&base)
+	} else {
+		for !detected {
+			sched.Sleep(1) // a detector on another CPU is finishing its report
+		}
 	}
 	// The flushers go first, while every address space still lives: a
 	// racy flusher preempted in its window holds a CR3 value in a
@@ -295,9 +304,8 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 	if run == 1 {
 		trace.Add(trace.Fault, t.ID, 0, t.MM.ID, va, asm.ReadCR3())
 	}
-	if run == cfg.Lockup && !over() {
+	if run == cfg.Lockup && detect("LOCKUP") {
 		Lockups++
-		detect("LOCKUP")
 		console.Printf("  task %d (%s) faulted %d times in a row on %#x (%s), present and permitted in its mm %d\n",
 			t.ID, t.Name, run, va, rw(write), t.MM.ID)
 		mm.ReportWrongCR3(t, va, write)
@@ -307,15 +315,14 @@ func onSpurious(t *mm.Task, va uintptr, write bool, run int) {
 
 // onReport receives the worker's "I read another task's signature".
 func onReport(t *sched.Task, kind, addr, value uintptr) {
-	if over() {
+	if !isWorker(t) || kind != abi.ReportForeign {
+		Ignored++ // a fuzzer's, say: only a worker's report of another task's signature is evidence
 		return
 	}
-	if !isWorker(t) {
-		Ignored++ // a fuzzer's, say: only a worker's report is evidence
+	if !detect("CROSS-MM") {
 		return
 	}
 	CrossMM++
-	detect("CROSS-MM")
 	console.Printf("  task %d (%s) read %#x at %#x: task %d's signature — silent access to another address space\n",
 		t.ID, t.Name(), value, addr, value&0xffff)
 	if t.MM != nil {
@@ -337,11 +344,10 @@ func onReport(t *sched.Task, kind, addr, value uintptr) {
 // space's memory — typically its own stack slot read through another
 // task's page tables, which hold *that* task's pointers.
 func onSegfault(t *mm.Task, va uintptr, write bool) {
-	if t.Name != "worker" && t.Name != "exiter" || over() {
+	if t.Name != "worker" && t.Name != "exiter" || !detect("FOREIGN-POINTER") {
 		return
 	}
 	Foreign++
-	detect("FOREIGN-POINTER")
 	if o := mm.Owning(va, t.MM); o != nil {
 		console.Printf("  task %d (%s) used %#x, an address of mm %d, not of its own mm %d: it read a pointer through the wrong page tables\n",
 			t.ID, t.Name, va, o.ID, t.MM.ID)
@@ -355,12 +361,11 @@ func onSegfault(t *mm.Task, va uintptr, write bool) {
 }
 
 func onCR3Mismatch(prev, next *sched.Task, cr3 uintptr) {
-	if over() {
+	if !detectIn("CR3-MISMATCH", next.ID) { // in the switch, before next runs
 		return
 	}
 	CR3Mismatches++
-	detectIn("CR3-MISMATCH", next.ID) // in the switch, before next runs
-	m := sched.CR3ShouldHold(next)    // loaded_mm with flush=modern, else next's active_mm
+	m := sched.CR3ShouldHold(next) // loaded_mm with flush=modern, else next's active_mm
 	console.Printf("  switching %d (%s) -> %d (%s): CR3 %#x, but %s %d's page table is %#x; CR3 belongs to ",
 		prev.ID, prev.Name(), next.ID, next.Name(), cr3, believedName(), m.IDOrNone(), m.Root)
 	mm.PrintOwner(cr3)
@@ -369,42 +374,61 @@ func onCR3Mismatch(prev, next *sched.Task, cr3 uintptr) {
 }
 
 func onStaleRoot(m *mm.MM) {
-	if over() {
-		return // the teardown of a run that detected: Drop repairs CR3
+	if !detect("FREED-PGD") {
+		return // (also the teardown of a run that detected: Drop repairs CR3)
 	}
 	StaleRoots++
-	detect("FREED-PGD")
 	console.Printf("  mm %d freed while CR3 still pointed at its page table %#x: a use-after-free\n", m.ID, m.Root)
 	finish()
 }
 
+// reporting is claimed by the first detection, or by the run's end: on
+// several CPUs two detectors may fire at once, and only the first
+// reports; what comes after the run's end is not reported.
+var reporting atomic.Bool
+
+// reportGroup is the console group of the report in progress: from
+// detectIn to finish, one piece of output, whatever other CPUs print.
+var reportGroup uintptr
+
 // over reports that the run has ended or a detector has already fired:
 // one detection per run; what the teardown stirs up is not reported.
-func over() bool { return detected || stopped }
+func over() bool { return reporting.Load() || stopped }
 
-// detect starts a detection's report. The ticks are counted from the
-// run's start; the trace's, and gdb's, from boot: the line gives both.
-func detect(kind string) { detectIn(kind, sched.Current().ID) }
+// detect starts a detection's report, if it is the run's first (else it
+// reports false, and the caller reports nothing). The ticks are counted
+// from the run's start; the trace's, and gdb's, from boot: the line gives
+// both.
+func detect(kind string) bool { return detectIn(kind, sched.Current().ID) }
 
 // detectIn is detect for a detection that belongs to another task than
 // the running one (the check at a switch: to the task switched to).
-func detectIn(kind string, task int) {
+func detectIn(kind string, task int) bool {
+	if !reporting.CompareAndSwap(false, true) {
+		return false
+	}
+	reportGroup = console.Begin() // interrupts off until finish ends the group
 	now := sched.Ticks
 	if firstDetect == 0 {
 		firstDetect = now
 	}
 	result.Kind, result.Ticks, result.Counts = kind, now-startTick, since(&base)
 	trace.Add(trace.Detect, task, 0, 0, 0, 0)
+	// The trace ends here: on several CPUs the others go on running (and
+	// recording) while the report prints, and would push the race out of
+	// the ring before it is dumped and explained.
+	trace.Enabled = false
 	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with flush=%s, at tick %d since boot\n",
 		kind, now-startTick, (now-startTick)*1000/sched.HZ, variant(), now)
+	return true
 }
 
 // finish prints the evidence — the trace, what happened step by step,
 // the counters — and ends the run: a detection means the kernel is
 // broken (which, with flush=racy, is the point). The supervisor in Run
-// wakes up, tears the run down and returns the result.
+// wakes up, tears the run down and returns the result. All of it runs
+// with interrupts off, in the console group detectIn began.
 func finish() {
-	flags := asm.SaveFlagsCli()
 	if cfg.Brief {
 		trace.Print(cfg.Trace)
 	} else {
@@ -416,8 +440,8 @@ func finish() {
 		PrintTasks()
 	}
 	console.Printf("stress: result detected flush=%s\n", variant())
+	console.End(reportGroup)
 	end()
-	asm.RestoreFlags(flags)
 }
 
 // end stops the detectors and the trace and wakes the supervisor.

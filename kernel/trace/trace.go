@@ -5,6 +5,8 @@
 package trace
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/rt"
@@ -19,7 +21,7 @@ const (
 	CR3Write                      // switch_mm loaded CR3 with mm X's table
 	CR3Skip                       // switch_mm(X, X): same mm, CR3 assumed right
 	PreemptWindow                 // A preempted between CR3 read and write, holding value V; B is the vector that preempted it (timer, or #DB: inject=)
-	ResumeWindow                  // A resumes in the window: will write V while active_mm is X
+	ResumeWindow                  // A resumes in the window: will write V while active_mm is X (B: the CPU it was preempted on)
 	Fault                         // user task A faulted at V, present in its mm X
 	Detect                        // a detector fired
 	Exit                          // task A enters do_exit (exit code V)
@@ -27,17 +29,25 @@ const (
 	TeardownFlush                 // exit_mmap: task A, a borrower now, flushes the TLB of its dying mm X (CR3 before it)
 	FreePGD                       // mm X's page directory (at V) is freed
 	Warn                          // flush=modern: task A (active_mm X) called a flush primitive preemptible
+	Leave                         // this CPU, lazy on mm X, left it (leave_mm): out of X's mask, CR3 = init_mm
+	Reload                        // switch_mm(X, X) for A on a CPU that had left X: CR3 reloaded
+	NoReload                      // the same without the reload (shootdown=noreload): CR3 kept
+	Shootdown                     // A changed mm X's mappings at V: flushed here, IPIs to the CPUs in mask CR3 (B: lazy CPUs skipped)
+	StaleTLB                      // user task A read through a translation mm X no longer has, at V
+	RemoteFlush                   // a shootdown made this CPU, running A on mm X, flush V
 )
 
 // Entry is one event. Tasks are ids; mms are ids (0 = the kernel's
-// init_mm, -1 = none); CR3 is the value the CPU held right after. The
-// owners of CR3 and of a page-table value in V are looked up when the
-// event is recorded (OwnerOf): page tables are freed and reused, by the
-// thousand a second when tasks exit, so at dump time a value may belong
-// to another address space, or to none.
+// init_mm, -1 = none); CR3 is the value the CPU held right after; CPU is
+// the processor it happened on. The owners of CR3 and of a page-table
+// value in V are looked up when the event is recorded (OwnerOf): page
+// tables are freed and reused, by the thousand a second when tasks exit,
+// so at dump time a value may belong to another address space, or to
+// none.
 type Entry struct {
 	Tick           uint64
 	Kind           Kind
+	CPU            int8
 	A, B           int16
 	X              int16
 	VOwner, COwner int16 // mm ids owning V and CR3 then (-2: none; -1: not a page-table value)
@@ -57,11 +67,16 @@ var (
 	// NameOf and OwnerOf let Dump print names (the scheduler and mm install them).
 	NameOf  func(task int) string
 	OwnerOf func(cr3 uintptr) int
+	// CPUs returns how many CPUs run (the scheduler installs it): with
+	// more than one, every event is printed with its CPU.
+	CPUs func() int
 )
 
-// Add records an event when tracing is on. It may be called preemptible
-// (the exit path, mm's frees, the flush assertion): the clock read and the
-// slot it fills are taken with interrupts off, so events stay in order.
+// Add records an event when tracing is on, on the CPU it runs on. It may
+// be called preemptible (the exit path, mm's frees, the flush assertion):
+// the clock read, the CPU and the slot it fills are taken with interrupts
+// off, so a CPU's events stay in order; slots are claimed atomically, as
+// every CPU records into the one ring.
 func Add(k Kind, a, b, x int, v, cr3 uintptr) {
 	if !Enabled {
 		return
@@ -74,27 +89,27 @@ func Add(k Kind, a, b, x int, v, cr3 uintptr) {
 	}
 	vo, co := -1, -1
 	if OwnerOf != nil {
-		co = -2 // no value: no owner
-		if cr3 != 0 {
+		co = -2                         // no value: no owner
+		if cr3 != 0 && k != Shootdown { // (a shootdown's CR3 field is a CPU mask)
 			co = OwnerOf(cr3)
 		}
 		if holdsTable(k) {
 			vo = OwnerOf(v)
 		}
 	}
-	ring[next%MaxEntries] = Entry{Tick: tick, Kind: k, A: int16(a), B: int16(b), X: int16(x), VOwner: int16(vo), COwner: int16(co), V: v, CR3: cr3}
-	next++
+	i := atomic.AddUint64(&next, 1) - 1
+	ring[i%MaxEntries] = Entry{Tick: tick, Kind: k, CPU: int8(rt.CPUIndex()), A: int16(a), B: int16(b), X: int16(x), VOwner: int16(vo), COwner: int16(co), V: v, CR3: cr3}
 }
 
 // holdsTable reports whether an event's V is a page-table address.
 func holdsTable(k Kind) bool { return k == PreemptWindow || k == ResumeWindow || k == FreePGD }
 
 // Count returns how many events were recorded in all.
-func Count() uint64 { return next }
+func Count() uint64 { return atomic.LoadUint64(&next) }
 
 // Last calls fn for the last n entries, oldest first.
 func Last(n int, fn func(e *Entry)) {
-	end := next // events recorded while we print must not extend the loop
+	end := Count() // events recorded while we print must not extend the loop
 	if uint64(n) > end {
 		n = int(end)
 	}
@@ -108,7 +123,7 @@ func Last(n int, fn func(e *Entry)) {
 
 // Mark returns the position of the next event: Explain(Mark(), ...)
 // later reads only what was recorded since (one run's own events).
-func Mark() uint64 { return next }
+func Mark() uint64 { return Count() }
 
 // Dump prints the last n entries, one line each, in the step-by-step
 // language of the README's "A detected lockup, step by step" and
@@ -119,11 +134,14 @@ func Dump(n int) {
 	was := Enabled
 	Enabled = false
 	defer func() { Enabled = was }()
+	g := console.Begin() // the dump in one piece, whatever other CPUs print
+	defer console.End(g)
 	printLines(n)
 	// The same events for tools (tools/timeline): one line each,
-	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner" (owners are mm
-	// ids as recorded: 0 init_mm, -2 no live mm, -1 not a page-table
-	// value), then the task names.
+	// "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner [cpu]" (owners
+	// are mm ids as recorded: 0 init_mm, -2 no live mm, -1 not a
+	// page-table value; the CPU only with more than one), then the task
+	// names.
 	Last(n, printRaw)
 	if NameOf != nil {
 		for id := 0; id < rt.MaxStacks; id++ { // one task per kernel stack (sched.MaxTasks)
@@ -140,24 +158,39 @@ func Print(n int) {
 	was := Enabled
 	Enabled = false
 	defer func() { Enabled = was }()
+	g := console.Begin()
+	defer console.End(g)
 	printLines(n)
 }
 
 func printLines(n int) {
-	console.Printf("TRACE: last %d of %d events, oldest first (ticks count from boot; CR3 is the value after the event)\n", min(n, int(next)), next)
+	total := Count()
+	console.Printf("TRACE: last %d of %d events, oldest first (ticks count from boot; CR3 is the value after the event)\n", min(n, int(total)), total)
 	Last(n, printEntry)
 	console.Print("TRACE END\n")
 }
 
 var kindNames = [...]string{"none", "switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
-	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn"}
+	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn",
+	"leave", "reload", "noreload", "shootdown", "stale-tlb", "remote-flush"}
 
 func printRaw(e *Entry) {
-	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d\n", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, e.VOwner, e.COwner)
+	console.Printf("TRACE-RAW %d %s %d %d %d %#x %#x %d %d", e.Tick, kindNames[e.Kind], e.A, e.B, e.X, e.V, e.CR3, e.VOwner, e.COwner)
+	if smp() {
+		console.Printf(" %d", e.CPU)
+	}
+	console.Print("\n")
 }
 
+// smp reports whether more than one CPU runs: events then carry their CPU.
+func smp() bool { return CPUs != nil && CPUs() > 1 }
+
 func printEntry(e *Entry) {
-	console.Printf("  [tick %6d] ", e.Tick)
+	if smp() {
+		console.Printf("  [tick %6d cpu %d] ", e.Tick, e.CPU)
+	} else {
+		console.Printf("  [tick %6d] ", e.Tick)
+	}
 	switch e.Kind {
 	case Switch:
 		console.Print("switch   ")
@@ -200,6 +233,9 @@ func printEntry(e *Entry) {
 		cr3Name(e.V, e.VOwner)
 		console.Print(" while its active_mm is ")
 		mmName(int(e.X))
+		if int(e.B) != int(e.CPU) {
+			console.Printf(" — preempted on CPU %d, it writes that CPU's old CR3 here", e.B)
+		}
 		console.Print("\n")
 	case Fault:
 		console.Print("FAULT    ")
@@ -241,6 +277,55 @@ func printEntry(e *Entry) {
 		console.Print(" calls a flush primitive preemptible (flush=modern's assertion; active_mm ")
 		mmName(int(e.X))
 		console.Print(")\n")
+	case Leave:
+		console.Print("LEAVE    lazy on ")
+		mmName(int(e.X))
+		console.Print(", a shootdown made this CPU leave it (leave_mm): out of its cpu_vm_mask, CR3 = ")
+		cr3Name(e.CR3, e.COwner)
+		console.Print("\n")
+	case Reload:
+		console.Print("cr3      switch_mm(")
+		mmName(int(e.X))
+		console.Print(", same) for ")
+		task(e.A)
+		console.Print(": this CPU had left it, reload CR3 = ")
+		cr3Name(e.CR3, e.COwner)
+		console.Print("\n")
+	case NoReload:
+		console.Print("NORELOAD switch_mm(")
+		mmName(int(e.X))
+		console.Print(", same) for ")
+		task(e.A)
+		console.Print(": this CPU had left it, yet no reload: CR3 stays ")
+		cr3Name(e.CR3, e.COwner)
+		console.Print("\n")
+	case Shootdown:
+		console.Print("SHOOT    ")
+		task(e.A)
+		console.Print(" changed ")
+		mmName(int(e.X))
+		console.Printf(" at %#x: flushed here, invalidate IPIs to CPUs %#x", e.V, e.CR3)
+		if e.B != 0 {
+			console.Printf("; lazy CPUs %#x skipped, left in its cpu_vm_mask", e.B)
+		}
+		console.Print("\n")
+	case RemoteFlush:
+		console.Print("FLUSH    a shootdown for ")
+		mmName(int(e.X))
+		console.Print(" flushes this CPU (")
+		task(e.A)
+		console.Print(" owns it)")
+		if e.V == ^uintptr(0) {
+			console.Print(": all\n")
+		} else {
+			console.Printf(": %#x\n", e.V)
+		}
+	case StaleTLB:
+		console.Print("STALE    ")
+		task(e.A)
+		console.Printf(" read %#x through a translation its ", e.V)
+		mmName(int(e.X))
+		console.Print(" no longer has\n")
 	}
 }
 

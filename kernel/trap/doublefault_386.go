@@ -17,8 +17,8 @@ import (
 // (Intel SDM Vol. 1 §3.4.3, Figure 3-8): interrupts off, no flags.
 const eflagsReserved = 1 << 1
 
-// dfG is the g the double-fault task's Go code runs with (its stack).
-var dfG rt.G
+// dfG[i] is the g CPU i's double-fault task's Go code runs with (its stack).
+var dfG [rt.MaxCPUs]rt.G
 
 // doubleFaultEntry is where the double-fault task starts (doublefault_386.s).
 func doubleFaultEntry()
@@ -26,11 +26,12 @@ func doubleFaultEntry()
 // doubleFaultEntryPC returns doubleFaultEntry's address.
 func doubleFaultEntryPC() uintptr
 
-// archInit prepares the double-fault task and points vector 8 at it.
-func archInit() {
-	lo, hi := rt.DFStack()
-	dfG.InitStack(lo, hi)
-	t := rt.DoubleFaultTSS()
+// archInitCPU prepares CPU i's double-fault task (each CPU has its own, in
+// its own GDT, at the same selector) and points vector 8 at it.
+func archInitCPU(i int) {
+	lo, hi := rt.DFStack(i)
+	dfG[i].InitStack(lo, hi)
+	t := rt.DoubleFaultTSS(i)
 	t.EIP = uint32(doubleFaultEntryPC())
 	t.EFLAGS = eflagsReserved // interrupts off
 	t.ESP = uint32(hi)
@@ -40,16 +41,32 @@ func archInit() {
 	idt[VecDoubleFault] = gate32(0, rt.DFTSSSel, gatePresent|gateTask)
 }
 
-// SetDoubleFaultCR3 gives the double-fault task the kernel's page tables
-// (the task switch loads CR3 from its TSS); called once paging is on.
-func SetDoubleFaultCR3(root uintptr) { rt.DoubleFaultTSS().CR3 = uint32(root) }
+// SetDoubleFaultCR3 gives every CPU's double-fault task the kernel's page
+// tables (the task switch loads CR3 from its TSS); called once paging is on.
+func SetDoubleFaultCR3(root uintptr) {
+	for i := 0; i < rt.MaxCPUs; i++ {
+		rt.DoubleFaultTSS(i).CR3 = uint32(root)
+	}
+}
 
-// doubleFault reports the overflowed context saved in the main TSS.
+// doubleFaultSwitch runs first in the double-fault task, on this CPU's
+// double-fault stack with the overflowed g still current: it must not
+// check the stack against that g's bounds (nosplit), makes this CPU's
+// double-fault g current and reports.
+//
+//go:nosplit
+func doubleFaultSwitch() {
+	g := rt.CurrentG()
+	rt.SetG(&dfG[rt.CPUIndex()])
+	doubleFault(g)
+}
+
+// doubleFault reports the overflowed context saved in this CPU's main TSS.
 func doubleFault(g *rt.G) {
-	t := rt.BootTSS()
+	t := rt.MainTSS(rt.CPUIndex())
 	eip, esp, ebp := uintptr(t.EIP), uintptr(t.ESP), uintptr(t.EBP)
 	cr2 := asm.ReadCR2()
-	console.Printf("PANIC: double fault (#DF) in kernel mode, handled by the double-fault task\n")
+	console.Printf("PANIC: double fault (#DF) in kernel mode on CPU %d, handled by its double-fault task\n", rt.CPUIndex())
 	if GuardPage != nil && GuardPage(cr2) {
 		console.Print("  diagnosis: kernel stack overflow into a guard page (CR2): the page fault could not push its frame, hence the double fault\n")
 	}

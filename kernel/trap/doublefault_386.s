@@ -6,11 +6,7 @@ TEXT ·doubleFaultEntry(SB), NOSPLIT, $0-0
 	// A task switch sets CR0.TS, and compiled Go uses SSE: clear it, or
 	// the first SSE instruction raises #NM (SDM Vol. 3A §2.5, CR0.TS).
 	BYTE $0x0f; BYTE $0x06 // CLTS
-	MOVL tlbrace∕kernel∕rt·tls(SB), AX // the g that overflowed
-	MOVL $·dfG(SB), BX
-	MOVL BX, tlbrace∕kernel∕rt·tls(SB) // Go code here runs on dfG's stack
-	PUSHL AX
-	CALL ·doubleFault(SB)
+	CALL ·doubleFaultSwitch(SB) // reports and stops
 hang:
 	CLI
 	HLT

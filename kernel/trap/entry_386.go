@@ -7,6 +7,10 @@ import "tlbrace/kernel/rt"
 // restated here, derived from the one definition: a change in rt reaches
 // the assembly at the next build.
 const (
-	kernelDS = rt.KernelDS // DS, ES, FS in the handlers
-	tlsSel   = rt.TLSSel   // GS: compiled Go finds g through it
+	kernelDS  = rt.KernelDS  // DS, ES, FS in the handlers
+	tlsSel    = rt.TLSSel    // GS: compiled Go finds g through it
+	cpuIntrLo = rt.CPUIntrLo // this CPU's interrupt stack and g, from the TLS base
+	cpuIntrHi = rt.CPUIntrHi
+	cpuIntrG  = rt.CPUIntrG
+	gAnchor   = rt.GAnchor // the TLS slot of g points this far into it
 )

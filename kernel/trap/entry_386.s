@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h" // Frame_*, const_kernelDS, const_tlsSel (entry_386.go), const_intrStackSize (trap.go), const_numVectors
+#include "go_asm.h" // Frame_*, const_kernelDS, const_tlsSel, const_cpu* (entry_386.go), const_numVectors
 
 // Interrupt and exception entry for 386. See doc.go for the shape of it.
 //
@@ -42,29 +42,34 @@ TEXT alltraps<>(SB), NOSPLIT, $0-0
 	PUSHL BP                 // 0(SP) = frame, 4(SP) = FXSAVE area
 	MOVL SP, SI              // SI = interrupted stack, fully saved
 
-	MOVL tlbrace∕kernel∕rt·tls(SB), DI   // DI = interrupted g
-	// Move to the interrupt stack unless a fault inside a handler already
-	// has us on it.
-	MOVL $intrStack<>(SB), AX
+	// This CPU's block (kernel/rt/percpu.go) through GS, whose base is its
+	// TLS block; BYTE $0x65 is the GS segment-override prefix.
+	BYTE $0x65; MOVL 0, AX               // the TLS slot: the anchor inside the current g
+	MOVL -4(AX), DI                      // DI = interrupted g
+	// Move to this CPU's interrupt stack unless a fault inside a handler
+	// already has us on it.
+	BYTE $0x65; MOVL const_cpuIntrLo, AX
 	CMPL SP, AX
 	JCS  switch
-	MOVL $intrStack<>+const_intrStackSize(SB), AX
+	BYTE $0x65; MOVL const_cpuIntrHi, AX
 	CMPL SP, AX
 	JCS  onstack
 switch:
-	MOVL $intrStack<>+const_intrStackSize(SB), SP
+	BYTE $0x65; MOVL const_cpuIntrHi, SP
 onstack:
 	PUSHL SI
 	PUSHL DI
-	MOVL $·intrG(SB), AX
-	MOVL AX, tlbrace∕kernel∕rt·tls(SB)
+	BYTE $0x65; MOVL const_cpuIntrG, AX  // handlers run with this CPU's interrupt g
+	ADDL $const_gAnchor, AX
+	BYTE $0x65; MOVL AX, 0
 	PUSHL DI                 // dispatch(f *Frame, g *rt.G)
 	PUSHL BX
 	CALL ·dispatch(SB)
 	ADDL $8, SP
 	POPL DI
 	POPL SI
-	MOVL DI, tlbrace∕kernel∕rt·tls(SB)
+	LEAL const_gAnchor(DI), AX           // the interrupted g is current again
+	BYTE $0x65; MOVL AX, 0
 	MOVL SI, SP
 
 	// Preemption point, on the interrupted task's own stack: the scheduler
@@ -84,23 +89,12 @@ onstack:
 	ADDL $(Frame_IP-Frame_Vector), SP // vector, error code
 	IRETL
 
-// intrStack is the stack dispatch runs on.
-GLOBL intrStack<>(SB), NOPTR, $const_intrStackSize
-
 // StubAddr returns the entry stub for vector v, or 0.
 TEXT ·stubAddr(SB), NOSPLIT, $0-8
 	MOVL v+0(FP), AX
 	MOVL $vectorTable<>(SB), CX
 	MOVL (CX)(AX*4), AX
 	MOVL AX, ret+4(FP)
-	RET
-
-// intrStackBounds returns the interrupt stack's [lo, hi).
-TEXT ·intrStackBounds(SB), NOSPLIT, $0-8
-	MOVL $intrStack<>(SB), AX
-	MOVL AX, lo+0(FP)
-	ADDL $const_intrStackSize, AX
-	MOVL AX, hi+4(FP)
 	RET
 
 TEXT vec0<>(SB), NOSPLIT, $0-0
@@ -250,6 +244,12 @@ TEXT vec47<>(SB), NOSPLIT, $0-0
 TEXT vecSyscall<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSyscall)
 
+TEXT vecResched<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecResched)
+
+TEXT vecInvalidate<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecInvalidate)
+
 TEXT vecSpurious<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSpurious)
 
@@ -304,5 +304,7 @@ DATA vectorTable<>+180(SB)/4, $vec45<>(SB)
 DATA vectorTable<>+184(SB)/4, $vec46<>(SB)
 DATA vectorTable<>+188(SB)/4, $vec47<>(SB)
 DATA vectorTable<>+(const_VecSyscall*4)(SB)/4, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecResched*4)(SB)/4, $vecResched<>(SB)
+DATA vectorTable<>+(const_VecInvalidate*4)(SB)/4, $vecInvalidate<>(SB)
 DATA vectorTable<>+(const_VecSpurious*4)(SB)/4, $vecSpurious<>(SB)
 GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*4)

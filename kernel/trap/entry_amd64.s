@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h" // Frame_*, const_msrFSBase, const_tlsBaseOffset (entry_amd64.go), const_intrStackSize (trap.go), const_numVectors
+#include "go_asm.h" // Frame_*, const_msrFSBase, const_cpu* (entry_amd64.go), const_numVectors
 
 // Interrupt and exception entry for amd64. See doc.go for the shape of it.
 //
@@ -39,11 +39,17 @@ TEXT alltraps<>(SB), NOSPLIT|NOFRAME, $0-0
 	MOVQ SP, BX              // BX = *Frame
 
 	// From ring 3, FS may hold anything the user loaded: point its base back
-	// at the kernel TLS block before any Go code reads g through it.
+	// at this CPU's TLS block before any Go code reads g through it. Which
+	// CPU? The one whose GDT is loaded: SGDT (unprivileged, untouchable
+	// from ring 3) gives its address inside this CPU's rt.CPU.
 	MOVQ Frame_CS(BX), AX
 	ANDQ $3, AX
 	JZ   fsok
-	MOVQ $tlbrace∕kernel∕rt·tls+const_tlsBaseOffset(SB), AX
+	SUBQ $16, SP
+	BYTE $0x0f; BYTE $0x01; BYTE $0x04; BYTE $0x24 // SGDT (SP): limit (2 bytes), base (8)
+	MOVQ 2(SP), AX
+	ADDQ $16, SP
+	SUBQ $const_cpuGDTOff, AX                         // this CPU's TLS base
 	MOVQ AX, DX
 	SHRQ $32, DX
 	MOVL $const_msrFSBase, CX
@@ -59,27 +65,29 @@ fsok:
 	PUSHQ BP                 // keep 16-byte alignment: FXRSTOR finds its area at 16(SP)
 	MOVQ SP, SI              // SI = interrupted stack, fully saved
 
-	MOVQ tlbrace∕kernel∕rt·tls(SB), DI   // DI = interrupted g
-	MOVQ $intrStack<>(SB), AX
+	// This CPU's block (kernel/rt/percpu.go) through FS, whose base is its
+	// TLS block; BYTE $0x64 is the FS segment-override prefix, (TLS) is FS:-8.
+	MOVQ (TLS), DI                         // DI = interrupted g
+	BYTE $0x64; MOVQ const_cpuIntrLo, AX
 	CMPQ SP, AX
 	JCS  switch
-	MOVQ $intrStack<>+const_intrStackSize(SB), AX
+	BYTE $0x64; MOVQ const_cpuIntrHi, AX
 	CMPQ SP, AX
 	JCS  onstack
 switch:
-	MOVQ $intrStack<>+const_intrStackSize(SB), SP
+	BYTE $0x64; MOVQ const_cpuIntrHi, SP
 onstack:
 	PUSHQ SI
 	PUSHQ DI
-	MOVQ $·intrG(SB), AX
-	MOVQ AX, tlbrace∕kernel∕rt·tls(SB)
+	BYTE $0x64; MOVQ const_cpuIntrG, AX    // handlers run with this CPU's interrupt g
+	MOVQ AX, (TLS)
 	PUSHQ DI                 // dispatch(f *Frame, g *rt.G)
 	PUSHQ BX
 	CALL ·dispatch(SB)
 	ADDQ $16, SP
 	POPQ DI
 	POPQ SI
-	MOVQ DI, tlbrace∕kernel∕rt·tls(SB)
+	MOVQ DI, (TLS)
 	MOVQ SI, SP
 
 	// Preemption point, on the interrupted task's own stack: the scheduler
@@ -111,23 +119,12 @@ onstack:
 	ADDQ $(Frame_IP-Frame_Vector), SP // vector, error code
 	IRETQ
 
-// intrStack is the stack dispatch runs on.
-GLOBL intrStack<>(SB), NOPTR, $const_intrStackSize
-
 // StubAddr returns the entry stub for vector v, or 0.
 TEXT ·stubAddr(SB), NOSPLIT, $0-16
 	MOVQ v+0(FP), AX
 	MOVQ $vectorTable<>(SB), CX
 	MOVQ (CX)(AX*8), AX
 	MOVQ AX, ret+8(FP)
-	RET
-
-// intrStackBounds returns the interrupt stack's [lo, hi).
-TEXT ·intrStackBounds(SB), NOSPLIT, $0-16
-	MOVQ $intrStack<>(SB), AX
-	MOVQ AX, lo+0(FP)
-	ADDQ $const_intrStackSize, AX
-	MOVQ AX, hi+8(FP)
 	RET
 
 TEXT vec0<>(SB), NOSPLIT, $0-0
@@ -277,6 +274,12 @@ TEXT vec47<>(SB), NOSPLIT, $0-0
 TEXT vecSyscall<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSyscall)
 
+TEXT vecResched<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecResched)
+
+TEXT vecInvalidate<>(SB), NOSPLIT, $0-0
+	NOERR(const_VecInvalidate)
+
 TEXT vecSpurious<>(SB), NOSPLIT, $0-0
 	NOERR(const_VecSpurious)
 
@@ -331,5 +334,7 @@ DATA vectorTable<>+360(SB)/8, $vec45<>(SB)
 DATA vectorTable<>+368(SB)/8, $vec46<>(SB)
 DATA vectorTable<>+376(SB)/8, $vec47<>(SB)
 DATA vectorTable<>+(const_VecSyscall*8)(SB)/8, $vecSyscall<>(SB)
+DATA vectorTable<>+(const_VecResched*8)(SB)/8, $vecResched<>(SB)
+DATA vectorTable<>+(const_VecInvalidate*8)(SB)/8, $vecInvalidate<>(SB)
 DATA vectorTable<>+(const_VecSpurious*8)(SB)/8, $vecSpurious<>(SB)
 GLOBL vectorTable<>(SB), RODATA, $(const_numVectors*8)

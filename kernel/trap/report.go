@@ -22,8 +22,9 @@ func pageFaultBits(code uintptr) (present, write, user, fetch bool) {
 
 // Oops reports a fatal trap and stops the machine.
 func Oops(f *Frame, g *rt.G, why string) {
+	console.Begin() // the whole report, whatever other CPUs print; the run ends after it
 	frames := backtraceOf(f, g)
-	console.Printf("PANIC: %s: %s in %s mode\n", why, VectorName(f.Vector), modeName(f))
+	console.Printf("PANIC: %s: %s in %s mode on CPU %d\n", why, VectorName(f.Vector), modeName(f), rt.CPUIndex())
 	if d := diagnose(f, &frames); d != "" {
 		console.Printf("  diagnosis: %s\n", d)
 	}

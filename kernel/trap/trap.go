@@ -20,8 +20,10 @@ var (
 	// preemption check here.
 	ReturnHook func(f *Frame)
 
-	// intrG is the g Go handlers run with on the interrupt stack.
-	intrG rt.G
+	// intrG[i] is the g Go handlers run with on CPU i's interrupt stack,
+	// intrStack[i].
+	intrG     [rt.MaxCPUs]rt.G
+	intrStack [rt.MaxCPUs][intrStackSize]byte
 
 	// Counts, for /stat and the stress reports.
 	Count [numVectors]uint64
@@ -55,23 +57,37 @@ func afterTrap(f *Frame) {
 // stubAddr returns the address of the entry stub for vector v (0 if none).
 func stubAddr(v uintptr) uintptr
 
-// intrStackBounds returns the interrupt stack's [lo, hi).
-func intrStackBounds() (lo, hi uintptr)
+// IsInterruptG reports whether g is one of the g's handlers run with.
+func IsInterruptG(g *rt.G) bool {
+	for i := range intrG {
+		if g == &intrG[i] {
+			return true
+		}
+	}
+	return false
+}
 
-// InterruptG returns the g handlers run with (its stack is the interrupt stack).
-func InterruptG() *rt.G { return &intrG }
-
-// Init builds the IDT, loads it, and gives the interrupt g its stack.
+// Init builds the IDT, shared by every CPU, and sets the boot CPU up to
+// use it (InitCPU(0)).
 func Init() {
-	lo, hi := intrStackBounds()
-	intrG.InitStack(lo, hi)
 	for v := uintptr(0); v < numVectors; v++ {
 		if a := stubAddr(v); a != 0 {
 			setGate(v, a, v == VecSyscall)
 		}
 	}
-	archInit()
 	idtr.set(uintptr(unsafe.Pointer(&idt)), int(unsafe.Sizeof(idt)))
+	InitCPU(0)
+}
+
+// InitCPU gives CPU i its interrupt stack and interrupt g (the entry stubs
+// find them through its TLS block), prepares its double fault, and loads
+// the IDT on it. It runs on CPU i.
+func InitCPU(i int) {
+	lo := uintptr(unsafe.Pointer(&intrStack[i][0]))
+	hi := lo + intrStackSize
+	intrG[i].InitStack(lo, hi)
+	rt.SetInterruptStack(i, lo, hi, &intrG[i])
+	archInitCPU(i)
 	asm.Lidt(uintptr(unsafe.Pointer(&idtr)))
 }
 
@@ -87,5 +103,5 @@ func (p *pseudo) set(base uintptr, size int) {
 
 var idtr pseudo
 
-// intrStackSize is the size of the interrupt stack, intrStack in entry_*.s.
+// intrStackSize is the size of each CPU's interrupt stack.
 const intrStackSize = 32 << 10

@@ -28,8 +28,10 @@ const (
 	VecTimer        = 32                // the local APIC timer (kernel/sched)
 	VecPICBase      = 32                // legacy PIC IRQs 0-15 remapped to 32-47, all masked
 	VecSyscall      = abi.SyscallVector // int $0x80 from ring 3
+	VecResched      = 0xfc              // IPI: reschedule (Linux i386 RESCHEDULE_VECTOR)
+	VecInvalidate   = 0xfd              // IPI: TLB shootdown (Linux i386 INVALIDATE_TLB_VECTOR)
 	VecSpurious     = 0xff              // local APIC spurious interrupts
-	numVectors      = 256               // entry stubs exist for 0..47, 0x80 and 0xff
+	numVectors      = 256               // entry stubs exist for 0..47, 0x80, 0xfc, 0xfd and 0xff
 )
 
 var exceptionNames = [NumExceptions]string{
@@ -52,6 +54,10 @@ func VectorName(v uintptr) string {
 		return "timer interrupt"
 	case v == VecSyscall:
 		return "system call"
+	case v == VecResched:
+		return "reschedule IPI"
+	case v == VecInvalidate:
+		return "TLB shootdown IPI"
 	case v == VecSpurious:
 		return "spurious interrupt"
 	}

@@ -4,10 +4,13 @@
 package user
 
 import (
+	"sync/atomic"
+
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
+	"tlbrace/kernel/smp"
 	"tlbrace/kernel/trap"
 	"tlbrace/kernel/user/abi"
 )
@@ -23,8 +26,11 @@ const (
 	SysSleep   = abi.SysSleep   // sleep(ms)
 	SysReport  = abi.SysReport  // report(kind, addr, value): the stress worker saw something wrong
 	SysMapinfo = abi.SysMapinfo // mapinfo() -> the task's private data address
+	SysClone   = abi.SysClone   // clone(entry, stack, cpu, arg) -> id: a thread on the caller's mm
+	SysMmap    = abi.SysMmap    // mmap(addr, len) -> addr
+	SysMunmap  = abi.SysMunmap  // munmap(addr, len) -> 0
 
-	ENOMEM = abi.ENOMEM // out of memory
+	ENOMEM = abi.ENOMEM // out of memory, or no room for the mapping (mmap)
 	EFAULT = abi.EFAULT // bad address
 	EINVAL = abi.EINVAL // invalid argument
 	ENOSYS = abi.ENOSYS // no such system call
@@ -73,10 +79,10 @@ func errno(e uintptr) uintptr { return -e }
 // happens on the way out of the trap.
 func syscall(f *trap.Frame, g *rt.G) {
 	t := sched.Current()
-	nr, a0, a1, a2, _ := f.SyscallArgs()
+	nr, a0, a1, a2, a3 := f.SyscallArgs()
 	t.Syscalls++
 	if nr < uintptr(len(Syscalls)) {
-		Syscalls[nr]++
+		atomic.AddUint64(&Syscalls[nr], 1)
 	}
 	switch nr {
 	case SysExit:
@@ -107,14 +113,21 @@ func syscall(f *trap.Frame, g *rt.G) {
 		} else {
 			f.SetReturn(PrivateBase(t.MM))
 		}
+	case SysClone:
+		f.SetReturn(clone(t, a0, a1, a2, a3))
+	case SysMmap:
+		f.SetReturn(mapResult(t, a0, mmap(t, a0, a1)))
+	case SysMunmap:
+		f.SetReturn(mapResult(t, 0, munmap(t, a0, a1)))
 	default:
 		ENosys++
 		f.SetReturn(errno(ENOSYS))
 	}
 }
 
-// report hands the stress worker's report on. The kind must be one the
-// ABI defines and addr a 4-byte-aligned user address: the stress
+// report hands a program's report on. The kind must be one the ABI
+// defines (the stress worker's ReportForeign, user/shoot's ReportStale)
+// and addr a 4-byte-aligned user address: the stress
 // workload reads the word there through the task's own page tables, and
 // it must lie inside one frame. (Not necessarily inside the task's VMAs:
 // a worker on the wrong page tables reads, and reports, other tasks'
@@ -122,7 +135,7 @@ func syscall(f *trap.Frame, g *rt.G) {
 // to judge (found by the fuzzer: any task could forge a CROSS-MM).
 func report(t *sched.Task, kind, addr, value uintptr) uintptr {
 	switch {
-	case kind != abi.ReportForeign || addr%abi.ReportAlign != 0:
+	case kind != abi.ReportForeign && kind != abi.ReportStale || addr%abi.ReportAlign != 0:
 		EInvals++
 		return errno(EINVAL)
 	case addr < mm.UserBase || addr >= mm.UserTop:
@@ -166,6 +179,59 @@ func write(t *sched.Task, buf, n uintptr) uintptr {
 	return n
 }
 
+// clone starts a thread of t's address space (Linux's clone with
+// CLONE_VM, reduced): at entry in ring 3 with stack sp, its id in AX and
+// arg in BX; cpu (not CloneAnyCPU) pins it to that CPU.
+func clone(t *sched.Task, entry, sp, cpu, arg uintptr) uintptr {
+	m := t.MM
+	if m == nil || entry < mm.UserBase || entry >= mm.UserTop || sp < mm.UserBase || sp > mm.UserTop {
+		atomic.AddUint64(&EInvals, 1)
+		return errno(EINVAL)
+	}
+	var allowed uint32
+	if c := int(int32(cpu)); c != abi.CloneAnyCPU {
+		if c < 0 || c >= rt.MaxCPUs || !smp.Online(c) {
+			atomic.AddUint64(&EInvals, 1)
+			return errno(EINVAL)
+		}
+		allowed = 1 << c
+	}
+	m.GrabUser()
+	n := sched.SpawnUserOn(t.Name(), m, entry, sp, arg, SharedVA, allowed)
+	if n == nil {
+		m.Put()
+		return errno(ENOMEM)
+	}
+	return uintptr(n.ID)
+}
+
+// mmap maps anonymous memory at addr (mm.MapAnon); munmap removes it.
+func mmap(t *sched.Task, addr, n uintptr) int {
+	if t.MM == nil {
+		return mm.MapBad
+	}
+	return t.MM.MapAnon(addr, n)
+}
+
+func munmap(t *sched.Task, addr, n uintptr) int {
+	if t.MM == nil {
+		return mm.MapBad
+	}
+	return t.MM.UnmapRange(addr, n)
+}
+
+// mapResult turns mm's result into the system call's: ok on success, else
+// -errno.
+func mapResult(t *sched.Task, ok uintptr, r int) uintptr {
+	switch r {
+	case mm.MapOK:
+		return ok
+	case mm.MapOverlap:
+		return errno(ENOMEM)
+	}
+	atomic.AddUint64(&EInvals, 1)
+	return errno(EINVAL)
+}
 func discard([]byte)      {}
 func printUser(p []byte)  { console.Printf("%s", p) }
 func countMuted(p []byte) { MutedBytes += uint64(len(p)) }

@@ -23,7 +23,7 @@ GDBPORT ?= 1234
 # lazy-TLB kernel threads, a 10 kHz shuffled scheduler). CMDLINE, when
 # given on the command line or in the environment, replaces them; the
 # top-level CMDLINE default (the demo) is not meant for these targets.
-GDB_CMDLINE ?= workload=stress hz=10000 sched=shuffle lockup=4 users=2 kthreads=4 flush=racy seed=1
+GDB_CMDLINE ?= workload=stress hz=10000 sched=shuffle lockup=4 users=2 kthreads=4 flush=racy seed=3 steer=off
 GDB_RR_CMDLINE ?= flush=racy seed=2
 gdb_cmdline = $(if $(filter command line environment environment override,$(origin CMDLINE)),$(CMDLINE),$(1))
 gdb_env = GDB='$(GDB)' GDBPORT='$(GDBPORT)'

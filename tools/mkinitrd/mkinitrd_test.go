@@ -22,7 +22,7 @@ const (
 )
 
 // wantPrograms is what user/ holds.
-var wantPrograms = []string{"badptr", "fuzz", "hello", "kread", "priv", "worker"}
+var wantPrograms = []string{"badptr", "fuzz", "hello", "kread", "priv", "shoot", "worker"}
 
 // TestArchives builds the initramfs for both architectures and reads it
 // back the way the kernel will: the kernel's cpio reader finds each

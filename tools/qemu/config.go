@@ -16,6 +16,10 @@ const ShiftZero = -1
 // study that (README, "On a loaded machine").
 const ShiftAuto = -2
 
+// MaxSMP is the most processors the kernel runs (kernel/rt MaxCPUs,
+// qemu.sh's MAX_SMP).
+const MaxSMP = 4
+
 // maxShift is QEMU's MAX_ICOUNT_SHIFT (QEMU 7.2 softmmu/icount.c).
 const maxShift = 10
 
@@ -53,6 +57,9 @@ type Config struct {
 	// CPU is a QEMU CPU model (qemu.sh --cpu MODEL: qemu.sh adds the
 	// feature flags the kernel needs). Empty: qemu.sh's default.
 	CPU string
+	// SMP is the number of processors (qemu.sh --smp N), 1..MaxSMP; 0
+	// means qemu.sh's default, one.
+	SMP int
 	// QEMUArgs are extra QEMU arguments, each passed as qemu.sh -q ARG.
 	QEMUArgs []string
 	// Timeout bounds the whole run. Required (> 0).
@@ -98,6 +105,9 @@ func (c *Config) validate() error {
 	}
 	if c.CPU != "" && (strings.HasPrefix(c.CPU, "-") || strings.ContainsAny(c.CPU, ", \t\r\n")) {
 		return fmt.Errorf("qemu: Config.CPU is %q; want one CPU model name such as Skylake-Client (qemu.sh adds the feature flags)", c.CPU)
+	}
+	if c.SMP < 0 || c.SMP > MaxSMP {
+		return fmt.Errorf("qemu: Config.SMP is %d; want 0 (qemu.sh's default) or 1..%d", c.SMP, MaxSMP)
 	}
 	if strings.ContainsAny(c.Mem, " \t\r\n") {
 		return fmt.Errorf("qemu: Config.Mem is %q; want a size such as 32M", c.Mem)

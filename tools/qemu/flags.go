@@ -4,7 +4,7 @@ package qemu
 import "strconv"
 
 // scriptFlags returns the qemu.sh arguments for c, in qemu.sh's documented
-// order: -a, -k, -i, -m, --cpu, --icount/--shift, --record/--replay, -q..., -- words.
+// order: -a, -k, -i, -m, --cpu, --smp, --icount/--shift, --record/--replay, -q..., -- words.
 // An empty c.Kernel omits -k (qemu.sh then uses build/ARCH/kernel.elf).
 func scriptFlags(c Config) []string {
 	var f []string
@@ -23,6 +23,9 @@ func scriptFlags(c Config) []string {
 	}
 	if c.CPU != "" {
 		f = append(f, "--cpu", c.CPU)
+	}
+	if c.SMP > 0 {
+		f = append(f, "--smp", strconv.Itoa(c.SMP))
 	}
 	switch {
 	case c.Shift == ShiftZero:

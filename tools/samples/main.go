@@ -79,8 +79,11 @@ type Sample struct {
 	Arch  string
 	Args  []string // kernel words
 	Shell string   // the qemu.sh command as the documents show it
-	// Stress runs qemu.sh's stress mode.
-	Stress bool
+	// Stress runs qemu.sh's stress mode; Icount only its fixed -icount
+	// shift (deterministic runs for other workloads).
+	Stress, Icount bool
+	// SMP is qemu.sh --smp (0: one CPU).
+	SMP int
 	// Docs are the Markdown files quoting it.
 	Docs []string
 	// Quote picks the lines a document quotes from the log.
@@ -90,7 +93,7 @@ type Sample struct {
 // run boots the sample and returns its serial log, with the build
 // machine's absolute paths made relative to the repository.
 func (s *Sample) run(root string) (string, error) {
-	r, err := qemu.Run(context.Background(), qemu.Config{Arch: s.Arch, Stress: s.Stress, Args: s.Args, Timeout: 3 * time.Minute})
+	r, err := qemu.Run(context.Background(), qemu.Config{Arch: s.Arch, Stress: s.Stress, Icount: s.Icount, SMP: s.SMP, Args: s.Args, Timeout: 3 * time.Minute})
 	if err != nil {
 		return "", err
 	}

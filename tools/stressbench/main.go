@@ -15,6 +15,10 @@
 //	icount          natural preemption: -icount at qemu.sh's fixed shift, jittered 10 kHz timer
 //	inject-tcg      breakpoint injection (inject=50), default TCG
 //	inject-icount   breakpoint injection under -icount
+//
+// Then the multiprocessor table (smp.go): the seed's race with one CPU and
+// with two, the missed shootdown, IPIs per second, shootdown latency and
+// context switches per second on each CPU.
 package main
 
 import (
@@ -77,6 +81,7 @@ func main() {
 	boots := flag.Int("boots", 9, "boots per architecture for the boot-time row (and as many of the floor image); 0 skips it")
 	variants := flag.String("variants", "racy,fixed", "flush variants")
 	fixedSecs := flag.Int("fixed-seconds", 1, "guest seconds per fixed-variant run")
+	smpSeeds := flag.Int("smp-seeds", 5, "seeds per row of the SMP table (smp.go); 0 leaves it out")
 	scenarios := flag.Bool("scenarios", true, "the rows of the later recurrences (scenario=exit, scenario=caller)")
 	switches := flag.Bool("switch", true, "the context switch's cost (bench=switch)")
 	words := flag.String("words", "", "extra kernel words for every stress run, space-separated (e.g. \"steer=off lockup=4\")")
@@ -137,6 +142,9 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("stressbench: wrote %s\n", *jsonOut)
+	}
+	if *smpSeeds > 0 {
+		smpTable(strings.Split(*arches, ","), *smpSeeds, *timeout) // smp.go
 	}
 }
 

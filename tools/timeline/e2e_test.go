@@ -27,7 +27,7 @@ func TestEndToEndQEMU(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "../../qemu.sh", "stress", "-a", "386", "--", "flush=racy", "seed=1")
+	cmd := exec.CommandContext(ctx, "../../qemu.sh", "stress", "-a", "386", "--", "flush=racy", "seed=3")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -39,7 +39,7 @@ func TestEndToEndQEMU(t *testing.T) {
 	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 3) {
 		t.Fatalf("qemu.sh: %v\nstderr: %s\nserial tail:\n%s", err, stderr.String(), tail(stdout.Bytes()))
 	}
-	log := filepath.Join(t.TempDir(), "racy-386-seed1.log")
+	log := filepath.Join(t.TempDir(), "racy-386-seed3.log")
 	if err := os.WriteFile(log, stdout.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 const (
-	samplePath = "../../docs/samples/racy-386-seed1.log"
+	samplePath = "../../docs/samples/racy-386-seed3.log"
 	livePath   = "testdata/racy-386-live.log"
 )
 

@@ -16,8 +16,9 @@ func main() {
 	jsonOut := flag.String("perfetto", "", "write Chrome/Perfetto trace-event JSON to `file`")
 	title := flag.String("title", "", "headline of the picture (default: derived from the log)")
 	all := flag.Bool("all", false, "draw the whole trace (default: start a few ticks before the race)")
+	cpu := flag.Int("cpu", -1, "with a trace from several CPUs, draw this CPU's (default: the CPU where the failure shows)")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./tools/timeline [-svg out.svg] [-perfetto out.json] [-title T] [-all] LOGFILE\n"+
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./tools/timeline [-svg out.svg] [-perfetto out.json] [-title T] [-all] [-cpu N] LOGFILE\n"+
 			"LOGFILE is a serial log of a stress run that detected the race (\"-\" = stdin).\n")
 		flag.PrintDefaults()
 	}
@@ -26,14 +27,14 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), *svgOut, *jsonOut, *title, *all, os.Stdout); err != nil {
+	if err := run(flag.Arg(0), *svgOut, *jsonOut, *title, *all, *cpu, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "timeline:", err)
 		os.Exit(1)
 	}
 }
 
 // run does the work; out receives the summary.
-func run(logPath, svgOut, jsonOut, title string, all bool, out io.Writer) error {
+func run(logPath, svgOut, jsonOut, title string, all bool, cpu int, out io.Writer) error {
 	in, source := io.Reader(os.Stdin), "<stdin>"
 	if logPath != "-" {
 		f, err := os.Open(logPath)
@@ -47,9 +48,26 @@ func run(logPath, svgOut, jsonOut, title string, all bool, out io.Writer) error 
 	if err != nil {
 		return err
 	}
+	// One CPU's picture: a task, CR3 and the scheduler's belief are per
+	// CPU. Every CPU's events are in the trace; draw the one asked for,
+	// or where the failure shows.
+	cpus := tr.CPUs()
+	if cpu >= 0 || len(cpus) > 1 {
+		if cpu < 0 {
+			cpu = tr.FailingCPU()
+		}
+		tr = tr.OnCPU(cpu)
+		if len(tr.Records) == 0 {
+			return fmt.Errorf("%s: no trace record from CPU %d (CPUs in the trace: %v)", source, cpu, cpus)
+		}
+		fmt.Fprintf(out, "%s: CPU %d of the trace's CPUs %v (-cpu N draws another)\n", source, cpu, cpus)
+	}
 	tl := Build(tr)
 	if title == "" {
 		title = DefaultTitle(tl)
+		if len(cpus) > 1 {
+			title += fmt.Sprintf(" — CPU %d", cpu)
+		}
 	}
 	fmt.Fprint(out, Summary(tl, source))
 	if svgOut != "" {

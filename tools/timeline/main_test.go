@@ -15,7 +15,7 @@ func TestRunWritesFiles(t *testing.T) {
 	dir := t.TempDir()
 	svg, js := filepath.Join(dir, "race.svg"), filepath.Join(dir, "race.json")
 	var out bytes.Buffer
-	if err := run(samplePath, svg, js, "", false, &out); err != nil {
+	if err := run(samplePath, svg, js, "", false, -1, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{svg, js} {
@@ -40,7 +40,7 @@ func TestRunStdin(t *testing.T) {
 	os.Stdin = f
 	defer func() { os.Stdin = saved }()
 	var out bytes.Buffer
-	if err := run("-", "", "", "", true, &out); err != nil {
+	if err := run("-", "", "", "", true, -1, &out); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "<stdin>: 64 trace records") {
@@ -52,11 +52,11 @@ func TestRunErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "clean.log")
 	os.WriteFile(bad, []byte("tlbrace: ready arch=386\nEXIT 0\n"), 0o644)
-	err := run(bad, "", "", "", false, &bytes.Buffer{})
+	err := run(bad, "", "", "", false, -1, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "no TRACE-RAW block") {
 		t.Errorf("run on a clean log: %v", err)
 	}
-	if err := run(filepath.Join(dir, "missing.log"), "", "", "", false, &bytes.Buffer{}); err == nil {
+	if err := run(filepath.Join(dir, "missing.log"), "", "", "", false, -1, &bytes.Buffer{}); err == nil {
 		t.Errorf("no error for a missing file")
 	}
 }

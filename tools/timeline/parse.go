@@ -95,9 +95,16 @@ func Parse(r io.Reader, source string) (*Trace, error) {
 				return nil, errAt("%v\n\tthe line: %q", err, line)
 			}
 			rec.Line = lineNo
-			if n := len(block.Records); n > 0 && rec.Tick < block.Records[n-1].Tick {
-				return nil, errAt("malformed TRACE-RAW record: tick %d is before the previous record's tick %d (line %d)",
-					rec.Tick, block.Records[n-1].Tick, block.Records[n-1].Line)
+			// Ticks never go back on one CPU (CPUs record into one ring,
+			// so across CPUs a record may carry the tick before).
+			for n := len(block.Records) - 1; n >= 0; n-- {
+				if p := block.Records[n]; p.CPU == rec.CPU {
+					if rec.Tick < p.Tick {
+						return nil, errAt("malformed TRACE-RAW record: tick %d is before the previous record's tick %d (line %d)",
+							rec.Tick, p.Tick, p.Line)
+					}
+					break
+				}
 			}
 			block.Records = append(block.Records, rec)
 		case strings.HasPrefix(line, "TRACE-TASK") && block != nil:
@@ -124,13 +131,68 @@ func Parse(r io.Reader, source string) (*Trace, error) {
 	return t, nil
 }
 
-// parseRaw reads "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner".
+// CPUs returns the CPUs the records come from, ascending.
+func (t *Trace) CPUs() []int {
+	seen := map[int]bool{}
+	for _, r := range t.Records {
+		seen[r.CPU] = true
+	}
+	var cpus []int
+	for c := range seen {
+		cpus = append(cpus, c)
+	}
+	sort.Ints(cpus)
+	return cpus
+}
+
+// FailingCPU is the CPU of the last record that shows the failure (a
+// fault, a stale read, a detection), or the first CPU of the trace.
+func (t *Trace) FailingCPU() int {
+	for i := len(t.Records) - 1; i >= 0; i-- {
+		switch r := t.Records[i]; r.Kind {
+		case Fault, StaleTLB, Detect:
+			return r.CPU
+		}
+	}
+	return t.CPUs()[0]
+}
+
+// OnCPU returns the trace of one CPU: its records only, and the names of
+// the tasks they mention. Ticks stay in order, since one CPU's records
+// are.
+func (t *Trace) OnCPU(cpu int) *Trace {
+	u := &Trace{Names: map[int]string{}, Detected: t.Detected, Ready: t.Ready}
+	for _, r := range t.Records {
+		if r.CPU == cpu {
+			u.Records = append(u.Records, r)
+		}
+	}
+	for _, r := range u.Records {
+		for _, id := range []int{r.A, r.B} {
+			if name, ok := t.Names[id]; ok && (id == r.A || r.Kind == Switch) {
+				u.Names[id] = name
+			}
+		}
+	}
+	return u
+}
+
+// parseRaw reads "TRACE-RAW tick kind a b x v cr3 v_owner cr3_owner [cpu]"
+// (the CPU only from a kernel running on several).
 func parseRaw(line string) (Record, error) {
 	f := strings.Fields(line)
 	if f[0] != "TRACE-RAW" {
 		return Record{}, fmt.Errorf("malformed TRACE-RAW record: want %q, got %q", "TRACE-RAW", f[0])
 	}
 	f = f[1:]
+	cpu := 0
+	if len(f) == len(rawFields)+1 {
+		c, err := strconv.Atoi(f[len(f)-1])
+		if err != nil || c < 0 {
+			return Record{}, fmt.Errorf("malformed TRACE-RAW record: field cpu = %q is not a CPU number", f[len(f)-1])
+		}
+		cpu, f = c, f[:len(f)-1]
+	}
 	if len(f) != len(rawFields) {
 		return Record{}, fmt.Errorf("malformed TRACE-RAW record: %d fields, want %d (%s)", len(f), len(rawFields), strings.Join(rawFields, " "))
 	}
@@ -167,6 +229,7 @@ func parseRaw(line string) (Record, error) {
 	if r.CR3, err = strconv.ParseUint(field(6), 0, 64); err != nil {
 		return r, bad(6, "a number (0x... hex)")
 	}
+	r.CPU = cpu
 	return r, nil
 }
 

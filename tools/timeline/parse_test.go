@@ -81,7 +81,8 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"no block", "hello\nEXIT 0\n", []string{"no TRACE-RAW block", "flush=racy", "stress"}},
 		{"short record", ok + "TRACE-RAW 2 switch 1 2\nTRACE-RAW END\n", []string{"x.log:2:", "4 fields, want 9"}},
-		{"long record", ok + ok + "TRACE-RAW 2 switch 1 2 1 0x0 0x1000 -1 1 9\nTRACE-RAW END\n", []string{"x.log:3:", "10 fields"}},
+		{"long record", ok + ok + "TRACE-RAW 2 switch 1 2 1 0x0 0x1000 -1 1 9 9\nTRACE-RAW END\n", []string{"x.log:3:", "11 fields"}},
+		{"bad cpu", ok + ok + "TRACE-RAW 2 switch 1 2 1 0x0 0x1000 -1 1 one\nTRACE-RAW END\n", []string{"x.log:3:", "field cpu"}},
 		{"unknown kind", ok + "TRACE-RAW 2 swtich 1 2 1 0x0 0x1000 -1 1\nTRACE-RAW END\n", []string{"x.log:2:", `unknown kind "swtich"`}},
 		{"bad tick", "TRACE-RAW x switch 1 2 1 0x0 0x1000 -1 1\nTRACE-RAW END\n", []string{"x.log:1:", "field tick"}},
 		{"bad id", ok + "TRACE-RAW 2 switch 1 two 1 0x0 0x1000 -1 1\nTRACE-RAW END\n", []string{"x.log:2:", "field b"}},

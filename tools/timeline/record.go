@@ -24,11 +24,19 @@ const (
 	TeardownFlush             // exit_mmap: a flushes the TLB of its dying mm x
 	FreePGD                   // mm x's page directory (v) is freed
 	Warn                      // flush=modern: a called a flush primitive preemptible (the assertion)
+	// With several CPUs (kernel/mm's lazy TLB and shootdowns):
+	Leave       // this CPU, lazy on mm x, left it (leave_mm): cr3 = init_mm's
+	Reload      // switch_mm(x, x) for a on a CPU that had left x: CR3 reloaded = cr3
+	NoReload    // the same without the reload: cr3 = what CR3 really holds
+	Shootdown   // a changed mm x at v; the cr3 field is the mask of CPUs sent IPIs (not a CR3)
+	StaleTLB    // a read v through a translation its mm x no longer has
+	RemoteFlush // a shootdown flushed v on this CPU, running a on mm x
 )
 
 // kindNames are the spellings in the log, indexed by Kind.
 var kindNames = []string{"switch", "borrow", "cr3write", "cr3skip", "preempt-window", "resume-window", "fault", "detect",
-	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn"}
+	"exit", "exit-mm", "teardown-flush", "free-pgd", "warn",
+	"leave", "reload", "noreload", "shootdown", "stale-tlb", "remote-flush"}
 
 func (k Kind) String() string {
 	if k >= 0 && int(k) < len(kindNames) {
@@ -55,10 +63,11 @@ type Record struct {
 	CR3      uint64 // CR3 after the event; 0 = not recorded
 	VOwner   int    // mm id owning V (preempt/resume window)
 	CR3Owner int    // mm id owning CR3
+	CPU      int    // the CPU it happened on (0 when the kernel ran on one)
 }
 
 // HasCR3 reports whether the record says what CR3 holds after it.
-func (r Record) HasCR3() bool { return r.CR3 != 0 }
+func (r Record) HasCR3() bool { return r.CR3 != 0 && r.Kind != Shootdown }
 
 // mmName spells an mm id for labels: "mm 3", "init_mm", "no live mm".
 func mmName(id int) string {

@@ -79,6 +79,12 @@ func marks(t *Trace, times []float64) []Mark {
 			add(r, i, false, true, "%s faults at %#x: present in its %s, but CR3 = %s", task, r.V, mmName(r.X), mmName(r.CR3Owner))
 		case Detect:
 			add(r, i, false, true, "%s in %s", detectedKind(t.Detected), task)
+		case Leave:
+			add(r, i, true, false, "a shootdown finds this CPU lazy on %s: it leaves it (leave_mm), CR3 = %s", mmName(r.X), mmName(r.CR3Owner))
+		case NoReload:
+			add(r, i, true, true, "switch_mm(%s, %s) for %s on a CPU that left %s: no reload, CR3 stays %s", mmName(r.X), mmName(r.X), task, mmName(r.X), mmName(r.CR3Owner))
+		case StaleTLB:
+			add(r, i, false, true, "%s reads %#x through a translation its %s no longer has (the shootdown missed this CPU)", task, r.V, mmName(r.X))
 		}
 		switch {
 		case r.Kind == ResumeWindow:

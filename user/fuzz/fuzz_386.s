@@ -44,7 +44,7 @@ round:
 	CMPL AX, $const_touchOdds
 	JCS touch
 
-	// The number: 5 in 8 a real one (write..mapinfo), then 0..63,
+	// The number: 5 in 8 a real one (write..munmap), then 0..63,
 	// anything, or a small negative one.
 	CALL ·next(SB)
 	MOVL AX, DI
@@ -68,6 +68,10 @@ validnr:
 smallnr:
 	ANDL $63, DI
 havenr:
+	CMPL DI, $const_sysClone        // never clone: a thread at a random entry
+	JNE notclone                    // would outlive the fuzz supervisor
+	MOVL $const_sysGetpid, DI
+notclone:
 	MOVL DI, ·nr(SB)
 
 	CALL ·arg(SB)

@@ -53,7 +53,7 @@ round:
 	CMPQ AX, $const_touchOdds
 	JCS touch
 
-	// The number: 5 in 8 a real one (write..mapinfo), then 0..63,
+	// The number: 5 in 8 a real one (write..munmap), then 0..63,
 	// anything, or a small negative one.
 	CALL ·next(SB)
 	MOVQ AX, R11
@@ -77,6 +77,10 @@ validnr:
 smallnr:
 	ANDQ $63, R11
 havenr:
+	CMPQ R11, $const_sysClone       // never clone: a thread at a random entry
+	JNE notclone                    // would outlive the fuzz supervisor
+	MOVQ $const_sysGetpid, R11
+notclone:
 	MOVQ R11, ·nr(SB)
 
 	CALL ·arg(SB)

@@ -12,16 +12,19 @@ package abi
 const (
 	SyscallVector = 0x80 // the interrupt vector of `int $0x80`, as on i386 Linux
 
-	SysExit     = 1 // exit(code)
-	SysWrite    = 2 // write(buf, len) -> bytes written, to the console
-	SysGetpid   = 3 // getpid() -> task id
-	SysYield    = 4 // yield()
-	SysSleep    = 5 // sleep(ms)
-	SysReport   = 6 // report(kind, addr, value): the stress worker saw something wrong
-	SysMapinfo  = 7 // mapinfo() -> the task's private data address
-	NumSyscalls = 8 // one more than the highest number
+	SysExit     = 1  // exit(code)
+	SysWrite    = 2  // write(buf, len) -> bytes written, to the console
+	SysGetpid   = 3  // getpid() -> task id
+	SysYield    = 4  // yield()
+	SysSleep    = 5  // sleep(ms)
+	SysReport   = 6  // report(kind, addr, value): the stress worker saw something wrong
+	SysMapinfo  = 7  // mapinfo() -> the task's private data address
+	SysClone    = 8  // clone(entry, stack, cpu, arg) -> the new thread's id: it shares the caller's address space
+	SysMmap     = 9  // mmap(addr, len) -> addr: anonymous read-write memory at a fixed, page-aligned address
+	SysMunmap   = 10 // munmap(addr, len) -> 0: removes exactly one mmap'ed range
+	NumSyscalls = 11 // one more than the highest number
 
-	ENOMEM = 12 // out of memory (a frame the call needed could not be had)
+	ENOMEM = 12 // out of memory: a frame the call needed could not be had, or (mmap) no room: the range overlaps a mapping, or too many mappings
 	EFAULT = 14 // bad address
 	EINVAL = 22 // invalid argument
 	ENOSYS = 38 // no such system call
@@ -58,7 +61,11 @@ const (
 // Report kinds (the first argument of report).
 const (
 	ReportForeign = 1 // the worker read another task's signature
+	ReportStale   = 2 // shoot read, through its own address, memory its mapping no longer holds
 )
+
+// CloneAnyCPU as clone's cpu argument lets the new thread run anywhere.
+const CloneAnyCPU = -1
 
 // The memory a program starts with, besides its ELF segments and stack:
 // BX = PrivatePages writable pages at an address no other task maps, CX =
@@ -67,4 +74,14 @@ const (
 	PageSize     = 4096
 	PrivatePages = 16
 	SharedPages  = 1
+)
+
+// The missed-shootdown reproducer's layout (user/shoot, kernel/shoot):
+// the probe page and the reuse page lie at these offsets from the private
+// data address, inside the task's own slot of user space (no other
+// mapping there); a reuse page holds ShootPoison | generation.
+const (
+	ProbeOffset = 0x20000
+	ReuseOffset = 0x30000
+	ShootPoison = 0xDEAD0000
 )

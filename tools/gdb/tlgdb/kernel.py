@@ -161,10 +161,31 @@ def mm_label(p):
     return "-" if m is None else "mm %d" % int(m["ID"])
 
 
+def selected_cpu():
+    """The kernel's number of the CPU gdb looks at: QEMU's gdb stub shows
+    each vCPU as a thread (1 = CPU#0), and the kernel numbers its CPUs in
+    the firmware's order, which is QEMU's (kernel/smp)."""
+    th = gdb.selected_thread()
+    return 0 if th is None else max(th.num - 1, 0)
+
+
+def running_tasks():
+    """{task address: cpu} for every CPU's current task (sched.cpus[i].curr)."""
+    cpus = lookup(SCHED + "cpus")
+    lo, hi = cpus.type.range()
+    run = {}
+    for i in range(lo, hi + 1):
+        cur = int(cpus[i]["curr"])
+        if cur != 0:
+            run[cur] = i
+    return run
+
+
 def all_tasks():
-    """(task, is_current) for every live task slot."""
+    """(task, is_current) for every live task slot: is_current when it is
+    the current task of the CPU gdb looks at (sched.cpus[cpu].curr)."""
     tasks = lookup(SCHED + "tasks")
-    cur = int(lookup(SCHED + "current"))
+    cur = int(lookup(SCHED + "cpus")[selected_cpu()]["curr"])
     lo, hi = tasks.type.range()
     for i in range(lo, hi + 1):
         t = tasks[i]
@@ -173,8 +194,9 @@ def all_tasks():
 
 
 def current_task():
-    """sched.current, or None before the scheduler starts."""
-    return deref(lookup(SCHED + "current"))
+    """The current task of the CPU gdb looks at, or None before the
+    scheduler starts."""
+    return deref(lookup(SCHED + "cpus")[selected_cpu()]["curr"])
 
 
 def ticks():

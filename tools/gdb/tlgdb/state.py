@@ -15,22 +15,23 @@ kernel thread); active_mm, the one it runs on (a kernel thread borrows the
 previous task's); preempt, its preempt_count (> 0: the timer cannot switch
 it out); and, for a task preempted between a flush's CR3 read and write,
 the CR3 value it holds and will write back when it resumes.
-'*' marks sched.current."""
+'*' marks the current task of the CPU gdb looks at (gdb's thread N is
+CPU N-1); cpu is the CPU a task runs or last ran on."""
 
     def __init__(self):
         super().__init__("tl-tasks", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        print("  %3s %-12s %-9s %-6s %-9s %-7s %s" %
-              ("id", "name", "state", "mm", "active_mm", "preempt", "in flush window"))
+        print("  %3s %-12s %-9s %-6s %-9s %-7s %-3s %s" %
+              ("id", "name", "state", "mm", "active_mm", "preempt", "cpu", "in flush window"))
         for t, cur in k.all_tasks():
             win = ""
             if bool(t["inWindow"]):
                 v = int(t["windowValue"])
                 win = "holds CR3 %#x (%s)" % (v, k.mm_owning(v & k.CR3_ADDR_MASK))
-            print("%s %3d %-12s %-9s %-6s %-9s %-7d %s" % (
+            print("%s %3d %-12s %-9s %-6s %-9s %-7d %-3d %s" % (
                 "*" if cur else " ", int(t["ID"]), k.task_name(t), k.state_name(t),
-                k.mm_label(t["MM"]), k.mm_label(t["ActiveMM"]), int(t["Preempt"]["Count"]), win))
+                k.mm_label(t["MM"]), k.mm_label(t["ActiveMM"]), int(t["Preempt"]["Count"]), int(t["CPU"]), win))
         if k.current_task() is None:
             print("(no current task: the scheduler has not started)")
 
@@ -53,8 +54,8 @@ def cr3_report():
     return lines, am is not None and int(am["Root"]) != root
 
 
-# Functions inside which CR3 and sched.current legitimately differ for a
-# few instructions: the switch loads CR3 before it updates current.
+# Functions inside which CR3 and the CPU's current task legitimately differ
+# for a few instructions: the switch loads CR3 before it updates curr.
 SWITCH_FUNCS = (k.SCHED + "contextSwitch", k.SCHED + "switchMM", k.MM + "LoadCR3")
 
 

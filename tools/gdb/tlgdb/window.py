@@ -13,7 +13,7 @@
 # interrupts masked, so the interrupt can never land on +3 while the
 # breakpoint is set. So the default mode breaks only at the rare events,
 # on source lines that run only when they happen:
-#   preemptIRQ, the line counting PreemptionsInWindow  -> preempted in the window
+#   preemptIRQ (preemptOnReturn), the line counting PreemptionsInWindow -> preempted in the window
 #   contextSwitch, the line tracing ResumeWindow       -> about to resume in it
 # and arms a one-shot breakpoint on +3 only for a task that resumes with a
 # stale value.
@@ -34,7 +34,7 @@ WINDOW_WRITE = {4: {"FlushTLBRaw": 3, "FlushTLBGlobalRaw": 18},
 MOV_AX_TO_CR3 = b"\x0f\x22\xd8"
 
 # Source lines that run only at the rare events (see above).
-PREEMPT_LINE = (k.SCHED + "preemptIRQ", "PreemptionsInWindow++")
+PREEMPT_LINE = (k.SCHED + "preemptIRQ", "&PreemptionsInWindow, 1)")
 RESUME_LINE = (k.SCHED + "contextSwitch", "trace.ResumeWindow")
 
 
