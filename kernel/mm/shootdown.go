@@ -252,6 +252,7 @@ func service(cpu int, polled bool) {
 		return // serviced already (polled), or not for us
 	}
 	s := &CPUTLB[cpu]
+	//lab:shootdown begin
 	if flushMM == s.ActiveMM {
 		if s.State == TLBOK {
 			flushLocal(flushVA, flushEnd)
@@ -262,6 +263,17 @@ func service(cpu int, polled bool) {
 			LeaveMM(cpu)
 		}
 	}
+	//lab:shootdown stub
+	//// LAB shootdown (docs/labs/shootdown.md): this CPU was asked to drop
+	//// its translations of flushMM — [flushVA, flushEnd), or all of them
+	//// when flushVA is FlushAll. As it stands it only acknowledges, and
+	//// keeps translating through entries another CPU has unmapped. Do what
+	//// Linux 2.6.10's smp_invalidate_interrupt does: only if this CPU runs
+	//// flushMM (s.ActiveMM), flush (flushLocal) when a task owning it runs
+	//// here (s.State == TLBOK), and leave it (LeaveMM) when the CPU only
+	//// borrows it lazily. Tell OnRemoteFlush of a flush.
+	//_ = s
+	//lab:shootdown end
 	if polled {
 		atomic.AddUint64(&ShootdownsPolled, 1)
 	}

@@ -115,6 +115,21 @@ var labs = []*Lab{
 				fixedExitClean},
 		},
 	},
+	{
+		Name:  "shootdown",
+		Title: "the invalidate IPI's handler: TLB shootdown and lazy CPUs on two processors",
+		Tests: []Test{
+			{"fixed_shootdown_clean", 40, 2 * time.Minute,
+				"service: a CPU asked to drop flushMM's translations flushes them (or leaves the mm when lazy): no stale read, every IPI acknowledged",
+				fixedShootdownClean},
+			{"noreload_still_detected", 30, 2 * time.Minute,
+				"service: a lazy CPU leaves the mm (LeaveMM) instead of flushing, so that shootdown=noreload's missing reload is caught (MISSED-RELOAD)",
+				shootVariantDetected("noreload", "MISSED-RELOAD")},
+			{"skiplazy_still_detected", 30, 2 * time.Minute,
+				"service: the reproducer of the missed shootdown still works: shootdown=skiplazy is caught (STALE-TLB)",
+				shootVariantDetected("skiplazy", "STALE-TLB")},
+		},
+	},
 }
 
 // labNamed returns the lab called name, or nil.
@@ -373,4 +388,50 @@ func fixedExitClean(ctx context.Context, g *Grader) Verdict {
 		}
 		return pass()
 	})
+}
+
+// shoot runs workload=shoot on two CPUs (default TCG: the CPUs really run
+// at once) with the shootdown variant v.
+func (g *Grader) shoot(ctx context.Context, arch, v string, words ...string) (*qemu.Result, error) {
+	return g.boot(ctx, qemu.Config{Arch: arch, SMP: 2, Args: append([]string{"workload=shoot", "shootdown=" + v}, words...)})
+}
+
+// fixedShootdownClean: Linux 2.6.10's shootdown with the student's
+// handler: no detection, rounds done, every IPI acknowledged, none stuck.
+func fixedShootdownClean(ctx context.Context, g *Grader) Verdict {
+	return g.perArch(func(arch string) Verdict {
+		r, err := g.shoot(ctx, arch, "fixed", "duration=1")
+		if err != nil {
+			return fail("", "%v", err)
+		}
+		if d, ok := detection(r); ok {
+			return fail(reproduce(r), "shootdown=fixed was caught: %s", d)
+		}
+		if r.Status != qemu.Pass {
+			return fail(reproduce(r), "the run did not end cleanly: %s\n%s", describe(r), lastLines(r.Text(), 6))
+		}
+		st := lastStat(r)
+		if st == nil || st["rounds"] == 0 || st["ipis"] == 0 || st["acked"] != st["ipis"] || st["stuck"] != 0 {
+			return fail(reproduce(r), "want rounds, invalidate IPIs all acknowledged, none stuck: %v", st)
+		}
+		return pass()
+	})
+}
+
+// shootVariantDetected: a broken shootdown variant is still caught as
+// kind — the handler must keep the protocol the variants break.
+func shootVariantDetected(v, kind string) func(ctx context.Context, g *Grader) Verdict {
+	return func(ctx context.Context, g *Grader) Verdict {
+		return g.perArch(func(arch string) Verdict {
+			r, err := g.shoot(ctx, arch, v)
+			if err != nil {
+				return fail("", "%v", err)
+			}
+			d, ok := detection(r)
+			if !ok || kindOf(d) != kind {
+				return fail(reproduce(r), "shootdown=%s: want DETECTED: %s, got %q (%s)", v, kind, d, describe(r))
+			}
+			return pass()
+		})
+	}
 }
