@@ -216,14 +216,20 @@ func fixedRefusesInjections(ctx context.Context, g *Grader) Verdict {
 		if err != nil {
 			return fail("", "%v", err)
 		}
-		if v := clean(r, "injections"); !v.OK {
-			return v
-		}
-		if st := lastStat(r); st["injections_refused"] != st["injections"] {
-			return fail(reproduce(r), "only %d of %d injections were refused (deferred to preempt_enable)", st["injections_refused"], st["injections"])
-		}
-		return pass()
+		return cleanInjected(r)
 	})
+}
+
+// cleanInjected judges a fixed run under injection: clean (clean), and
+// every injection refused — deferred to preempt_enable.
+func cleanInjected(r *qemu.Result) Verdict {
+	if v := clean(r, "injections"); !v.OK {
+		return v
+	}
+	if st := lastStat(r); st["injections_refused"] != st["injections"] {
+		return fail(reproduce(r), "only %d of %d injections were refused (deferred to preempt_enable)", st["injections_refused"], st["injections"])
+	}
+	return pass()
 }
 
 func fixedEverySchedule(ctx context.Context, g *Grader) Verdict {
@@ -376,15 +382,11 @@ func fixedExitClean(ctx context.Context, g *Grader) Verdict {
 		if err != nil {
 			return fail("", "%v", err)
 		}
-		if v := clean(r, "injections"); !v.OK {
+		if v := cleanInjected(r); !v.OK {
 			return v
 		}
-		st := lastStat(r)
-		if st["exits"] == 0 || st["teardown_flushes"] == 0 {
+		if st := lastStat(r); st["exits"] == 0 || st["teardown_flushes"] == 0 {
 			return fail(reproduce(r), "%d exits and %d exit_mmap flushes: the exit path did not run", st["exits"], st["teardown_flushes"])
-		}
-		if st["injections_refused"] != st["injections"] {
-			return fail(reproduce(r), "only %d of %d injections were refused", st["injections_refused"], st["injections"])
 		}
 		return pass()
 	})
