@@ -13,6 +13,7 @@ import (
 	"tlbrace/kernel/ktests"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/multiboot"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/serial"
@@ -46,6 +47,7 @@ func consoleExit(flags uintptr) { consoleLock.Exit(flags) }
 
 // Main is called by boot/rt0 on the boot stack with interrupts off.
 func Main(magic, info uintptr) {
+	preempt.Boot() // preempt_count lives in each task from here on (the boot thread's: its CPU's)
 	bootTSC = asm.Rdtsc()
 	serial.Init()
 	console.SetOutput(serial.Write)

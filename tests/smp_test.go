@@ -169,7 +169,13 @@ func TestShootdown(t *testing.T) {
 			{"noreload", "DETECTED: MISSED-RELOAD", "NORELOAD"},
 			{"skiplazy", "DETECTED: STALE-TLB", "STALE"},
 		} {
-			r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Timeout: 120 * time.Second,
+			// At the fixed icount shift (vCPUs take turns, round-robin):
+			// the detection is then a pure function of the kernel — 4-5
+			// ticks on both arches. Under multi-threaded TCG it depends on
+			// how the host schedules the two vCPU threads: on a loaded
+			// host skiplazy once went 100 s without a stale read, every
+			// shootdown's IPI finding the reader's CPU not yet lazy.
+			r := qemu.RunT(t, qemu.Config{Arch: arch, SMP: 2, Icount: true, Timeout: 120 * time.Second,
 				Args: []string{"workload=shoot", "shootdown=" + c.variant}})
 			if r.Status != qemu.TestFailure || !r.Contains(c.want) || !r.Contains(c.trace) {
 				t.Errorf("shootdown=%s: %v, want %q and a %s trace line\n%s", c.variant, r.Status, c.want, c.trace, tail(r.Text(), 30))

@@ -121,12 +121,17 @@ func (m *MM) Drop() {
 	if atomic.AddInt32(&m.Count, -1) > 0 {
 		return
 	}
-	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
-	// The check and the repair must not be split by a switch: preempted
-	// between them, we would come back on another active_mm and write the
-	// wrong CR3 ourselves — the seed's race inside its own detector (found
-	// by tools/audit).
+	// From the last reference to the free, no preemption. The check and
+	// the repair below must not be split by a switch: preempted between
+	// them, we would come back on another active_mm and write the wrong
+	// CR3 ourselves — the seed's race inside its own detector (found by
+	// tools/audit). And the mm, no longer counted but not yet free, must
+	// not be left half way: a task preempted here (in finish_task_switch's
+	// mmdrop, say) and then killed by a workload's teardown never comes
+	// back to free it — an mm with no references, alive for good, and its
+	// page directory leaked (a 2-CPU stress run's leak check caught it).
 	preempt.Disable()
+	trace.Add(trace.FreePGD, 0, 0, m.ID, m.Root, 0)
 	if readCR3() == m.Root {
 		// Nothing that holds a reference runs on this mm, yet the CPU
 		// walks its tables: someone wrote a stale CR3.
@@ -144,7 +149,6 @@ func (m *MM) Drop() {
 		}
 		writeCR3(root)
 	}
-	preempt.Enable()
 	// Out of the root cache first: once the frame and the slot are free,
 	// another CPU may take both for a new mm (the same *MM).
 	if *rootSlot(m.Root) == m {
@@ -153,6 +157,7 @@ func (m *MM) Drop() {
 	FreeFrame(m.Root)
 	m.used = false
 	atomic.AddUint64(&MMsFreed, 1)
+	preempt.Enable()
 }
 
 // Put releases a user reference (mmput): the last one tears the user

@@ -101,9 +101,9 @@ var (
 	// mm) — the only context in which the race bites. Set by the caller
 	// through LazyContext.
 	UnguardedLazyFlushes uint64
-	// LazyContext reports whether the running task is a lazy-TLB kernel
-	// thread; the scheduler installs it.
-	LazyContext func() bool
+	// LazyContext reports whether the task whose preemption state s is
+	// is a lazy-TLB kernel thread; the scheduler installs it.
+	LazyContext func(s *preempt.State) bool
 )
 
 // flushTLB is __flush_tlb() with the fix: no preemption between reading
@@ -162,9 +162,15 @@ func flushTLBGlobalRacy() {
 	asm.FlushTLBGlobalRaw(CR4Features)
 }
 
+// noteUnguarded counts a racy flush run preemptible by a lazy kernel
+// thread. Every racy flush calls it, so it looks the task up once and
+// counts without an atomic add: a statistic (like CR3Loads), where two
+// CPUs counting at once may lose one.
+//
+//go:nosplit
 func noteUnguarded() {
-	if preempt.Preemptible() && LazyContext != nil && LazyContext() {
-		atomic.AddUint64(&UnguardedLazyFlushes, 1)
+	if s := preempt.Current(); s.Count == 0 && LazyContext != nil && LazyContext(s) {
+		UnguardedLazyFlushes++
 	}
 }
 

@@ -29,8 +29,12 @@ type State struct {
 }
 
 var (
-	// override, when set, is the state Current returns (host tests).
-	override *State
+	// override, when set, is the state Current returns whatever runs. A
+	// host process (the unit tests) has no kernel g to find a task's
+	// state through: until the kernel calls Boot, one State stands for
+	// whatever runs.
+	override = &hosted
+	hosted   State
 
 	// irq[i] is the state of code on CPU i that runs with no task's g:
 	// interrupt handlers (on the interrupt g), the boot thread before the
@@ -51,49 +55,75 @@ var (
 )
 
 // SetCurrent makes s the state Current returns, whatever runs (host
-// tests, which have no kernel g); nil undoes it.
-func SetCurrent(s *State) { override = s }
+// tests, which have no kernel g); nil goes back to the one hosted State.
+func SetCurrent(s *State) {
+	if s == nil {
+		s = &hosted
+	}
+	override = s
+}
+
+// Boot makes Current find the running task's state through its g, as
+// the kernel runs: its Main calls it before anything else.
+func Boot() { override = nil }
 
 // Current returns the running task's state (in an interrupt handler, the
-// CPU's interrupt state, not the interrupted task's).
-//
-//go:nosplit
-func Current() *State {
-	if s := override; s != nil {
-		return s
-	}
-	if s := (*State)(rt.CurrentG().Thread); s != nil {
-		return s
-	}
-	return &irq[rt.CPUIndex()]
-}
+// CPU's interrupt state, not the interrupted task's). Current, Disable,
+// Enable and Preemptible are written in assembly (preempt_386.s,
+// preempt_amd64.s): a flush calls Disable and Enable around its two
+// instructions, and the stress workload's flushers do nothing else, so
+// every instruction here is one fewer flush window per tick. Each is the
+// same few loads — the TLS slot, its g, g.Thread — then one instruction
+// on the count; the rare cases (no task's g, an unbalanced or pending
+// Enable) tail-call the Go functions below. Linux x86 does the same for
+// the same reason: its preempt_count is one instruction away
+// (arch/x86/include/asm/preempt.h).
+func Current() *State
+
+// Disable is preempt_disable(): nestable. An assembly function, so never
+// inlined: the machine-code audit (tools/audit) sees every call.
+func Disable()
+
+// Enable is preempt_enable(): it reschedules if this was the outermost
+// Enable and the timer asked for a reschedule meanwhile. The common case
+// — still nested, or outermost with nothing pending — is a decrement and
+// a test, with no stack frame: it runs inside every guarded flush.
+func Enable()
+
+// Preemptible reports whether the running task may be preempted now.
+func Preemptible() bool
 
 // Attach makes s the state of the task g belongs to.
 func Attach(g *rt.G, s *State) { g.Thread = unsafe.Pointer(s) }
 
-// Disable is preempt_disable(): nestable. Never inlined, so that the
-// machine-code audit (tools/audit) sees every call.
-//
-//go:noinline
-//go:nosplit
-func Disable() { Current().Count++ }
+// The offset of rt.G's Thread, for the assembly (go_asm.h).
+const gThread = unsafe.Offsetof(rt.G{}.Thread)
 
-// Enable is preempt_enable(): it reschedules if this was the outermost
-// Enable and the timer asked for a reschedule meanwhile. Never inlined
-// (see Disable). The common case — still nested, or outermost with
-// nothing pending — is a few instructions and needs no stack frame: it
-// runs inside every guarded flush, in the stress workload's hottest loop.
+// irqState is Current's answer when no task's g runs: the CPU's own
+// (the assembly's tail call).
 //
-//go:noinline
 //go:nosplit
-func Enable() {
-	s := Current()
+func irqState() *State { return &irq[rt.CPUIndex()] }
+
+// disableIRQ and enableIRQ are Disable and Enable on the CPU's own state.
+//
+//go:nosplit
+func disableIRQ() { irqState().Count++ }
+
+func enableIRQ() {
+	s := irqState()
 	s.Count--
-	if s.Count > 0 || s.Count == 0 && !s.NeedResched {
-		return
+	if s.Count < 0 || s.Count == 0 && s.NeedResched {
+		enableSlow(s)
 	}
-	enableSlow(s)
 }
+
+// preemptibleIRQ is Preemptible on the CPU's own state.
+func preemptibleIRQ() bool { return irqState().Count == 0 }
+
+// enableSlowTask is Enable's rare half for a task, after the assembly's
+// decrement.
+func enableSlowTask() { enableSlow(Current()) }
 
 // enableSlow is Enable's rare half: an unbalanced Enable (a kernel bug),
 // or the outermost one with a reschedule pending (preempt_schedule()).
@@ -119,8 +149,3 @@ func LockTaken() { Current().Locks++ }
 //
 //go:nosplit
 func LockReleased() { Current().Locks-- }
-
-// Preemptible reports whether the running task may be preempted now.
-//
-//go:nosplit
-func Preemptible() bool { return Current().Count == 0 }

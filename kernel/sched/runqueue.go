@@ -9,6 +9,14 @@ type RunQueue struct {
 	n    int
 }
 
+// slot is the ring index of the i-th queued task. MaxTasks is a power of
+// two, so the wrap is a mask: the scheduler walks the queues at every
+// tick, and a signed modulo costs several instructions per entry.
+func (rq *RunQueue) slot(i int) uint { return uint(rq.head+i) & (MaxTasks - 1) }
+
+// The mask above needs it.
+var _ [0]struct{} = [MaxTasks & (MaxTasks - 1)]struct{}{}
+
 // Len returns how many tasks are queued.
 func (rq *RunQueue) Len() int { return rq.n }
 
@@ -17,7 +25,7 @@ func (rq *RunQueue) Push(t int) bool {
 	if rq.n == len(rq.q) {
 		return false
 	}
-	rq.q[(rq.head+rq.n)%len(rq.q)] = int16(t)
+	rq.q[rq.slot(rq.n)] = int16(t)
 	rq.n++
 	return true
 }
@@ -31,12 +39,11 @@ func (rq *RunQueue) Take(i int) int {
 	if i < 0 || i >= rq.n {
 		return -1
 	}
-	at := (rq.head + i) % len(rq.q)
-	t := int(rq.q[at])
+	t := int(rq.q[rq.slot(i)])
 	for j := i; j > 0; j-- { // shift the entries before it back by one
-		rq.q[(rq.head+j)%len(rq.q)] = rq.q[(rq.head+j-1)%len(rq.q)]
+		rq.q[rq.slot(j)] = rq.q[rq.slot(j-1)]
 	}
-	rq.head = (rq.head + 1) % len(rq.q)
+	rq.head = int(rq.slot(1))
 	rq.n--
 	return t
 }
@@ -44,7 +51,7 @@ func (rq *RunQueue) Take(i int) int {
 // Remove takes task t out of the queue if it is there.
 func (rq *RunQueue) Remove(t int) bool {
 	for i := 0; i < rq.n; i++ {
-		if int(rq.q[(rq.head+i)%len(rq.q)]) == t {
+		if int(rq.q[rq.slot(i)]) == t {
 			rq.Take(i)
 			return true
 		}
@@ -55,7 +62,7 @@ func (rq *RunQueue) Remove(t int) bool {
 // Contains reports whether task t is queued.
 func (rq *RunQueue) Contains(t int) bool {
 	for i := 0; i < rq.n; i++ {
-		if int(rq.q[(rq.head+i)%len(rq.q)]) == t {
+		if int(rq.q[rq.slot(i)]) == t {
 			return true
 		}
 	}
@@ -63,4 +70,4 @@ func (rq *RunQueue) Contains(t int) bool {
 }
 
 // At returns the i-th queued task (0 = head).
-func (rq *RunQueue) At(i int) int { return int(rq.q[(rq.head+i)%len(rq.q)]) }
+func (rq *RunQueue) At(i int) int { return int(rq.q[rq.slot(i)]) }

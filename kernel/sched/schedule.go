@@ -214,17 +214,78 @@ func steal(c *cpuState) *Task {
 // one. A task the timer preempts lets another run, as Linux 2.6's
 // scheduler would (its timeslice is spent); picking it again at once
 // would make that preemption a no-op.
+//
+// It runs at every tick of a stress run, so it first draws without
+// looking at the tasks: one of all the queued tasks but prev, found by
+// counting along the queues (CPU order, then queue order). Most tasks may
+// run anywhere, and then that draw is the pick. If the task drawn may not
+// run on c, shuffleAllowed draws again among those that may: every task
+// allowed here is still picked with the same chance (1/N for the first
+// draw, plus the (N-a)/N chance of a miss times 1/a: 1/a in all).
 func shufflePick(c *cpuState, prev *Task) *Task {
+	// scheduleLocked queued prev last on some queue, unless it sleeps,
+	// died, or is this CPU's idle task.
+	prevRQ := (*RunQueue)(nil)
+	if prev.State == Runnable && prev != c.idle {
+		if rq := &cpus[prev.queuedOn].rq; rq.n > 0 && int(rq.q[rq.slot(rq.n-1)]) == prev.ID {
+			prevRQ = rq
+		} else {
+			return shuffleAllowed(c, prev)
+		}
+	}
+	n := 0
+	for i := range cpus {
+		n += cpus[i].rq.n
+	}
+	if prevRQ != nil {
+		n--
+	}
+	if n == 0 {
+		if prevRQ != nil && allowed(prev, c.id) {
+			dequeue(prev)
+			return prev
+		}
+		return nil
+	}
+	k := int(pickRnd.Intn(uint32(n)))
+	for i := range cpus {
+		rq := &cpus[i].rq
+		m := rq.n
+		if rq == prevRQ {
+			m-- // prev, last in this queue, is not drawn
+		}
+		if k >= m {
+			k -= m
+			continue
+		}
+		if !allowed(&tasks[rq.At(k)], c.id) {
+			break
+		}
+		return &tasks[rq.Take(k)]
+	}
+	return shuffleAllowed(c, prev)
+}
+
+// shuffleAllowed is shufflePick's draw among the queued tasks that may run
+// on c only (and prev only if it is the only one): it walks the queues,
+// collects the candidates in order and draws one.
+func shuffleAllowed(c *cpuState, prev *Task) *Task {
+	var cand [MaxTasks]queuePos
 	n, prevOK := 0, false
 	for i := range cpus {
-		o := &cpus[i]
-		for j := 0; j < o.rq.Len(); j++ {
-			if t := &tasks[o.rq.At(j)]; allowed(t, c.id) {
-				if t == prev {
-					prevOK = true
-				} else {
-					n++
-				}
+		rq := &cpus[i].rq
+		for j := 0; j < rq.n; j++ {
+			t := &tasks[rq.q[rq.slot(j)]]
+			if !allowed(t, c.id) {
+				continue
+			}
+			if t == prev {
+				prevOK = true
+				continue
+			}
+			if n < len(cand) {
+				cand[n] = queuePos{cpu: uint8(i), at: uint8(j)}
+				n++
 			}
 		}
 	}
@@ -235,21 +296,13 @@ func shufflePick(c *cpuState, prev *Task) *Task {
 		}
 		return nil
 	}
-	k := int(pickRnd.Intn(uint32(n)))
-	for i := range cpus {
-		o := &cpus[i]
-		for j := 0; j < o.rq.Len(); j++ {
-			if t := &tasks[o.rq.At(j)]; allowed(t, c.id) && t != prev {
-				if k == 0 {
-					o.rq.Take(j)
-					return t
-				}
-				k--
-			}
-		}
-	}
-	return nil
+	p := cand[pickRnd.Intn(uint32(n))]
+	return &tasks[cpus[p.cpu].rq.Take(int(p.at))]
 }
+
+// queuePos is where a queued task sits: its CPU's queue, and its place
+// in it.
+type queuePos struct{ cpu, at uint8 }
 
 // place chooses the CPU a task that becomes runnable goes to: the one it
 // last ran on if it may, else the least loaded CPU it may run on (rqLock

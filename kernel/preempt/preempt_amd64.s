@@ -1,0 +1,64 @@
+#include "textflag.h"
+#include "go_asm.h" // const_gThread, State_Count, State_NeedResched (preempt.go)
+
+// preempt_count's fast paths (preempt.go says why they are assembly).
+//
+// TASKSTATE leaves the running task's State in AX, or jumps to irq when
+// no task's g runs (an interrupt handler's g, the boot thread before the
+// scheduler): host tests' override first, else g from the TLS slot
+// ((TLS) is FS:-8, the load compiled code does), then g.Thread.
+//
+// No task can be switched in between: the State found is the running
+// task's own, and a preemption after the lookup leaves it that task's
+// (the task takes the pointer with it, to whichever CPU it resumes on).
+#define TASKSTATE(irq) \
+	MOVQ ·override(SB), AX; \
+	TESTQ AX, AX; \
+	JNE found; \
+	MOVQ (TLS), AX; \
+	MOVQ const_gThread(AX), AX; \
+	TESTQ AX, AX; \
+	JEQ irq; \
+found:
+
+// func Current() *State
+TEXT ·Current(SB), NOSPLIT, $0-8
+	TASKSTATE(irq)
+	MOVQ AX, ret+0(FP)
+	RET
+irq:
+	JMP ·irqState(SB)
+
+// func Disable()
+TEXT ·Disable(SB), NOSPLIT, $0-0
+	TASKSTATE(irq)
+	INCL State_Count(AX)
+	RET
+irq:
+	JMP ·disableIRQ(SB)
+
+// func Enable(): the decrement, then back at once if still nested (> 0),
+// or outermost with no reschedule pending; an unbalanced Enable (< 0) or
+// a pending reschedule goes to Go.
+TEXT ·Enable(SB), NOSPLIT, $0-0
+	TASKSTATE(irq)
+	DECL State_Count(AX)
+	JGT done
+	JLT slow
+	CMPB State_NeedResched(AX), $0
+	JNE slow
+done:
+	RET
+slow:
+	JMP ·enableSlowTask(SB)
+irq:
+	JMP ·enableIRQ(SB)
+
+// func Preemptible() bool
+TEXT ·Preemptible(SB), NOSPLIT, $0-1
+	TASKSTATE(irq)
+	CMPL State_Count(AX), $0
+	SETEQ ret+0(FP)
+	RET
+irq:
+	JMP ·preemptibleIRQ(SB)
