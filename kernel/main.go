@@ -174,10 +174,12 @@ func readBootInfo(magic, info uintptr) {
 	}
 }
 
+// usageBuf holds the help text: too big for a stack frame.
+var usageBuf [cmdline.UsageMax]byte
+
 func printUsage() {
-	var buf [4096]byte
-	n := cmdline.Usage(buf[:])
-	console.Printf("%s", buf[:n])
+	n := cmdline.Usage(usageBuf[:])
+	console.Printf("%s", usageBuf[:n])
 }
 
 // printBootInfo prints the command line, the memory map and the modules

@@ -94,7 +94,7 @@ func stressConfig() stress.Config {
 		Scenario: Opts.Scenario, Caller: Opts.Caller,
 		Users: int(Opts.Users), KThreads: kthreads(), Lockup: int(Opts.Lockup),
 		Seconds: Opts.Duration, Hang: Opts.Hang, CheckCR3: Opts.CheckCR3, Churn: Opts.Churn,
-		Steer: Opts.Steer, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
+		Steer: Opts.Steer, KeepGoing: Opts.KeepGoing, Trace: int(Opts.Trace), Quiet: Opts.Quiet,
 	}
 }
 

@@ -167,3 +167,31 @@ func TestStressRecordReplay(t *testing.T) {
 		t.Logf("%s: replay reproduced %d lines byte for byte, including %q", arch, len(r2.Lines), d.Text)
 	})
 }
+
+// TestStressKeepGoing: keepgoing counts every detection and runs on — the
+// racy kernel's steady state that make bench measures — and still fails;
+// the fixed kernel under keepgoing stays clean.
+func TestStressKeepGoing(t *testing.T) {
+	forArch(t, func(t *testing.T, arch string) {
+		stressSlots <- struct{}{}
+		defer func() { <-stressSlots }()
+		r := qemu.RunT(t, qemu.Config{Arch: arch, Stress: true, Timeout: 90 * time.Second,
+			Args: []string{"flush=racy", "seed=1", "keepgoing", "duration=1", "trace=8"}})
+		st, _ := lastStat(r)
+		d, ok := r.Find("DETECTED:")
+		if r.Status != qemu.TestFailure || !ok || !r.Contains("stress: result detected") {
+			t.Fatalf("racy keepgoing: %v, want a test failure with its DETECTED tally\n%s", r.Status, tail(r.Text(), 20))
+		}
+		// It ran on to the end of its second (hz=10000), and saw the
+		// race more than once.
+		if st["ticks"] < 9000 || st["detections"] < 2 || st["window_preemptions"] < st["detections"] {
+			t.Fatalf("racy keepgoing: want a whole second of ticks and several detections, each after a window preemption: %v\n%s", st, d.Text)
+		}
+		t.Logf("%s racy keepgoing: %s; %d window hits in %d ticks", arch, d.Text, st["window_hits"], st["ticks"])
+		f := qemu.RunT(t, qemu.Config{Arch: arch, Stress: true, Timeout: 90 * time.Second,
+			Args: []string{"flush=fixed", "seed=1", "keepgoing", "duration=1"}})
+		if fs, _ := lastStat(f); f.Status != qemu.Pass || fs["detections"] != 0 || fs["window_hits"] == 0 {
+			t.Fatalf("fixed keepgoing: %v, %v: want a pass with window hits and no detection\n%s", f.Status, fs, tail(f.Text(), 10))
+		}
+	})
+}

@@ -111,6 +111,7 @@ type Options struct {
 	KThreads  uint64
 	Churn     bool
 	Steer     bool   // stress: the picks after a preemption in a flush window expose the race
+	KeepGoing bool   // stress: count every detection and go on (the racy kernel's steady state)
 	Hang      uint64 // stress: guest seconds without worker progress that count as a hang
 	Explore   uint64 // scheduling decisions enumerated per schedule (workload=explore)
 	Schedule  string // one decision string to replay, e.g. 0,2,1 (workload=explore)
@@ -177,6 +178,7 @@ var table = [...]option{
 	{"kthreads", kindUint, unsafe.Offsetof(Options{}.KThreads), 2, 1, 16, nil, "stress: lazy-TLB kernel threads flushing the TLB"},
 	{"churn", kindBool, unsafe.Offsetof(Options{}.Churn), 0, 0, 0, nil, "kill and respawn a worker every second (address spaces come and go)"},
 	{"steer", kindBool, unsafe.Offsetof(Options{}.Steer), 0, 0, 0, nil, "stress: after a preemption in a flush window, pick the tasks that expose the race (a worker of another mm, the preempted thread, the worker of the mm it borrows); the policy picks otherwise"},
+	{"keepgoing", kindBool, unsafe.Offsetof(Options{}.KeepGoing), 0, 0, 0, nil, "stress: count each detection and run on to duration= (the racy kernel's steady state); the run still fails"},
 	{"hang", kindUint, unsafe.Offsetof(Options{}.Hang), 5, 1, 3600, nil, "stress: guest seconds without a worker system call that count as a hang (or as starvation, if timer ticks ate the time)"},
 	{"explore", kindUint, unsafe.Offsetof(Options{}.Explore), 6, 1, 12, nil, "workload=explore: scheduling decisions to enumerate after each injected preemption"},
 	{"schedule", kindList, unsafe.Offsetof(Options{}.Schedule), 0, 0, 0, nil, "workload=explore: replay one decision string (comma-separated choices) instead of enumerating"},

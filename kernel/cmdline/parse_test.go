@@ -78,7 +78,7 @@ func message(e *Error) string {
 }
 
 func TestErrors(t *testing.T) {
-	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn steer hang= explore= schedule= fuzzers= stress oom= framecap= bench= shootdown= maxcpus= silentcpu= help"
+	allOptions := "test= flush= scenario= caller= seed= hz= sched= workload= fault= quiet duration= lockup= checkcr3 inject= trace= users= kthreads= churn steer keepgoing hang= explore= schedule= fuzzers= stress oom= framecap= bench= shootdown= maxcpus= silentcpu= help"
 	tests := []struct {
 		cmdline string
 		want    Error

@@ -5,9 +5,12 @@ package cmdline
 
 import "tlbrace/kernel/console"
 
+// UsageMax is room enough for Usage's text (usage_test.go checks it).
+const UsageMax = 8192
+
 // Usage writes the help text: one line per option with its values,
 // default and purpose. It returns the number of bytes written (the text is
-// cut off if buf is too short; 4 KiB is plenty).
+// cut off if buf is shorter than UsageMax).
 func Usage(buf []byte) int {
 	n := console.Format(buf, "usage: IMAGE [option ...], options separated by spaces (numbers: decimal or 0x hex):\n")
 	for i := range table {

@@ -10,7 +10,7 @@ func TestDescribe(t *testing.T) {
 	var buf [512]byte
 	o := defaults()
 	want := "flush=fixed seed=1 hz=1000 sched=rr workload=none fault=none quiet=off duration=0 lockup=100 " +
-		"checkcr3=off inject=0 trace=64 users=3 kthreads=2 churn=off steer=off hang=5 explore=6 fuzzers=4 stress=off oom=0 framecap=0 bench=none shootdown=fixed maxcpus=4 silentcpu=0 help=off"
+		"checkcr3=off inject=0 trace=64 users=3 kthreads=2 churn=off steer=off keepgoing=off hang=5 explore=6 fuzzers=4 stress=off oom=0 framecap=0 bench=none shootdown=fixed maxcpus=4 silentcpu=0 help=off"
 	if got := string(buf[:o.Describe(buf[:])]); got != want {
 		t.Errorf("defaults:\n got %s\nwant %s", got, want)
 	}
@@ -36,11 +36,11 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	var buf [4096]byte
+	var buf [UsageMax]byte
 	n := Usage(buf[:])
 	text := string(buf[:n])
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	if len(lines) != 1+len(table) || n > 4096 {
+	if len(lines) != 1+len(table) || n >= UsageMax {
 		t.Errorf("Usage: %d lines, %d bytes:\n%s", len(lines), n, text)
 	}
 	for _, want := range []string{

@@ -37,10 +37,13 @@ func watchdog(f *trap.Frame) {
 	// other detectors did not explain is the race too (e.g. executing or
 	// reading through another task's page tables). Other tasks' faults,
 	// and kills for want of a frame, are not (sharing.go).
-	if workerKills != 0 && detect("WORKER-KILLED") {
-		WorkerKills++
-		console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
-		finish()
+	if workerKills != 0 {
+		if detect("WORKER-KILLED") {
+			WorkerKills++
+			console.Print("  a worker was killed by a fault (see the report above): it ran on page tables that are not its own\n")
+			finish()
+		}
+		workerKills = 0 // counted (keepgoing): revive starts another worker
 	}
 	now := sched.Ticks
 	if now%watchdogEvery != 0 && lastProgressTick != 0 {
@@ -115,6 +118,9 @@ func printStat(second uint64) {
 		// The end line shows the counts the run's Result holds: taken at
 		// the detection, or when the run's time was up (before the teardown).
 		c, ticks = result.Counts, result.Ticks
+		if cfg.KeepGoing {
+			ticks = runTicks // the counts are the whole run's, not up to the first detection
+		}
 		console.Print("STAT end ")
 	} else {
 		console.Printf("STAT t=%ds ", second)
@@ -145,7 +151,10 @@ func tickShare(tickCycles, elapsed uint64) uint64 {
 }
 
 // detections is the STAT lines' count: a run stops at its first.
-func detections() int {
+func detections() uint64 {
+	if cfg.KeepGoing {
+		return countedTotal
+	}
 	if result.Kind != "" {
 		return 1
 	}
@@ -157,6 +166,18 @@ func printSummary() {
 	printStat(0)
 	if !cfg.Brief {
 		PrintTasks()
+	}
+	if result.Kind != "" { // keepgoing: counted, not stopped
+		console.Printf("DETECTED: %s after %d ticks with flush=%s, the first of %d detections in %d ticks (keepgoing: each counted, the run went on):",
+			result.Kind, result.Ticks, variant(), countedTotal, runTicks)
+		for _, c := range counted {
+			if c.kind != "" {
+				console.Printf(" %s %d", c.kind, c.n)
+			}
+		}
+		console.Printf("\nstress: result detected flush=%s detections=%d window_hits=%d window_preemptions=%d\n",
+			variant(), countedTotal, result.Counts.WindowHits, result.Counts.WindowPreemptions)
+		return
 	}
 	console.Printf("stress: result clean flush=%s window_hits=%d (interrupts inside a flush window, none of which could preempt)\n",
 		variant(), result.Counts.WindowHits)

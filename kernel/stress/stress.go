@@ -56,6 +56,13 @@ type Config struct {
 	// are those that expose the race (steer.go); the policy makes all
 	// the others.
 	Steer bool
+	// KeepGoing: a detection is counted (by kind) and the run goes on to
+	// its end, the race healing as it does under CONFIG_PREEMPT (the next
+	// switch to another mm reloads CR3); no report. The racy kernel's
+	// steady state: how often its windows are hit, and how often that
+	// goes wrong, per second. A HANG still ends the run, and a run with
+	// detections still fails.
+	KeepGoing bool
 }
 
 // Result is how a run ended. A detection no longer stops the machine:
@@ -110,6 +117,10 @@ func Run(c Config, workerImage []byte) Result {
 	reporting.Store(false)
 	result = Result{}
 	workerKills = 0
+	counted, countedTotal = [len(counted)]struct {
+		kind string
+		n    uint64
+	}{}, 0
 	boss = sched.Current()
 	for i := range kthread {
 		kthread[i] = nil
@@ -158,8 +169,13 @@ func Run(c Config, workerImage []byte) Result {
 	}
 	if reporting.CompareAndSwap(false, true) {
 		// The run's time is up: no detector may start a report from here
-		// on (over).
-		result.Ticks, result.Counts = sched.Ticks-startTick, since(&base)
+		// on (over). (A keepgoing run's Ticks stay those to its first
+		// detection, if it had one.)
+		runTicks = sched.Ticks - startTick
+		if result.Kind == "" {
+			result.Ticks = runTicks
+		}
+		result.Counts = since(&base)
 	} else {
 		for !detected {
 			sched.Sleep(1) // a detector on another CPU is finishing its report
@@ -186,7 +202,7 @@ func Run(c Config, workerImage []byte) Result {
 	sched.LeaveMM()
 	reloadCR3()
 	if !detected {
-		printSummary()
+		printSummary() // (a keepgoing run's detections too)
 	}
 	hooks.Restore(&replaced)
 	return result
@@ -404,6 +420,10 @@ func detect(kind string) bool { return detectIn(kind, sched.Current().ID) }
 // detectIn is detect for a detection that belongs to another task than
 // the running one (the check at a switch: to the task switched to).
 func detectIn(kind string, task int) bool {
+	if cfg.KeepGoing && kind != "HANG" {
+		countDetection(kind)
+		return false
+	}
 	if !reporting.CompareAndSwap(false, true) {
 		return false
 	}
@@ -421,6 +441,36 @@ func detectIn(kind string, task int) bool {
 	console.Printf("DETECTED: %s after %d ticks (%d ms of guest time) with flush=%s, at tick %d since boot\n",
 		kind, now-startTick, (now-startTick)*1000/sched.HZ, variant(), now)
 	return true
+}
+
+// Counted detections (keepgoing): by kind, in the order first seen; and
+// the ticks of the whole run, to which its counts belong.
+var (
+	runTicks uint64
+	counted  [8]struct {
+		kind string
+		n    uint64
+	}
+	countedTotal uint64
+)
+
+// countDetection counts one detection of a keepgoing run. It may run
+// inside a switch (the CR3 check), so it only counts; the run's end
+// prints the tally (printSummary).
+func countDetection(kind string) {
+	flags := asm.SaveFlagsCli()
+	countedTotal++
+	if result.Kind == "" {
+		result.Kind, result.Ticks = kind, sched.Ticks-startTick
+	}
+	for i := range counted {
+		if c := &counted[i]; c.kind == kind || c.kind == "" {
+			c.kind = kind
+			c.n++
+			break
+		}
+	}
+	asm.RestoreFlags(flags)
 }
 
 // finish prints the evidence — the trace, what happened step by step,

@@ -111,6 +111,10 @@ func main() {
 			for _, v := range strings.Split(*variants, ",") {
 				c := scenarioCase{label: m.name, flush: v, guarded: v == "fixed"}
 				rep.Rows = append(rep.Rows, row(arch, m, c, o))
+				if m.name == "icount" && v == "racy" {
+					c.steady = true
+					rep.Rows = append(rep.Rows, row(arch, m, c, o))
+				}
 			}
 		}
 	}
@@ -180,6 +184,9 @@ func row(arch string, m mode, c scenarioCase, o opts) Row {
 // line for the others.
 func summarize(arch string, m mode, c scenarioCase, samples []sample) Row {
 	r := Row{Arch: arch, Mode: m.name, Scenario: c.scenario(), Flush: c.flush, Guarded: c.guarded, Seeds: len(samples)}
+	if c.steady {
+		r.Mode = steadyMode
+	}
 	var walls []time.Duration
 	var ticks, insns []uint64
 	var hits, pre, inj, ref, switches, secs, allTicks float64
@@ -211,7 +218,9 @@ func summarize(arch string, m mode, c scenarioCase, samples []sample) Row {
 	sort.Slice(insns, func(i, j int) bool { return insns[i] < insns[j] })
 	if n := len(walls); n > 0 {
 		r.Ticks = &MinMedMax{float64(ticks[0]), float64(ticks[n/2]), float64(ticks[n-1])}
-		r.WallMS = &MinMedMax{msf(walls[0]), msf(walls[n/2]), msf(walls[n-1])}
+		if !c.steady { // (a steady run's DETECTED line comes at its end)
+			r.WallMS = &MinMedMax{msf(walls[0]), msf(walls[n/2]), msf(walls[n-1])}
+		}
 	}
 	if n := len(insns); n > 0 {
 		r.MedianInsns = insns[n/2]
@@ -230,6 +239,8 @@ func (r *Row) print() {
 	wallCol, tickCol := "-", "-"
 	if r.Ticks != nil {
 		tickCol = fmt.Sprintf("%.0f/%.0f/%.0f", r.Ticks.Min, r.Ticks.Median, r.Ticks.Max)
+	}
+	if r.WallMS != nil {
 		wallCol = fmt.Sprintf("%.1fms/%.1fms/%.1fms", r.WallMS.Min, r.WallMS.Median, r.WallMS.Max)
 	}
 	if r.MedianInsns > 0 {
@@ -283,7 +294,7 @@ func run(arch string, m mode, c scenarioCase, seed int, o opts) sample {
 			}
 		}
 	}
-	if m.stress && s.detected {
+	if m.stress && s.detected && !c.steady { // (a steady run's guest_tsc is the whole run's)
 		if shift, err := qemu.StressShift(); err == nil {
 			s.insns = s.stat["guest_tsc"] >> shift
 		}

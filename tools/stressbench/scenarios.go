@@ -16,14 +16,18 @@ type scenarioCase struct {
 	flush   string   // flush=
 	words   []string // the scenario's words
 	guarded bool     // must never detect
+	steady  bool     // keepgoing for -fixed-seconds: the racy kernel's steady state
 }
 
+// steadyMode is the mode column of the steady rows.
+const steadyMode = "icount-steady"
+
 var scenarioCases = []scenarioCase{
-	{"exit", "racy", []string{"scenario=exit"}, false},
-	{"exit", "fixed", []string{"scenario=exit"}, true},
-	{"exit", "modern", []string{"scenario=exit"}, true},
-	{"caller=racy", "modern", []string{"scenario=caller", "caller=racy"}, false},
-	{"caller=fixed", "modern", []string{"scenario=caller", "caller=fixed"}, true},
+	{label: "exit", flush: "racy", words: []string{"scenario=exit"}},
+	{label: "exit", flush: "fixed", words: []string{"scenario=exit"}, guarded: true},
+	{label: "exit", flush: "modern", words: []string{"scenario=exit"}, guarded: true},
+	{label: "caller=racy", flush: "modern", words: []string{"scenario=caller", "caller=racy"}},
+	{label: "caller=fixed", flush: "modern", words: []string{"scenario=caller", "caller=fixed"}, guarded: true},
 }
 
 // scenarioModes: natural (-icount) and injected (default TCG), as modes.
@@ -32,8 +36,11 @@ var scenarioModes = []string{"icount", "inject-tcg"}
 // scenarioArgs are the kernel words of one run.
 func scenarioArgs(m mode, c scenarioCase, seed, fixedSecs int) []string {
 	args := append(append(append([]string{}, m.words...), c.words...), "flush="+c.flush, "seed="+strconv.Itoa(seed), "trace=8")
-	if c.guarded {
+	if c.guarded || c.steady {
 		args = append(args, "duration="+strconv.Itoa(fixedSecs))
+	}
+	if c.steady {
+		args = append(args, "keepgoing")
 	}
 	return args
 }

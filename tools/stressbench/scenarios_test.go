@@ -33,3 +33,27 @@ func TestScenarioArgsParse(t *testing.T) {
 		}
 	}
 }
+
+// The steady racy row runs keepgoing for the fixed seconds, and the parser
+// takes it; it carries the window-hit rate target, which the racy row that
+// stops at its first detection does not (its rate is one over its time).
+func TestSteadyRow(t *testing.T) {
+	c := scenarioCase{label: "icount", flush: "racy", steady: true}
+	args := scenarioArgs(modes[0], c, 3, 2)
+	line := "kernel workload=stress " + strings.Join(args, " ")
+	o, err := cmdline.Parse(line)
+	if err != nil || !o.KeepGoing || o.Duration != 2 || o.Flush != cmdline.FlushRacy {
+		t.Fatalf("%q: %+v, %v: want keepgoing, duration=2, flush=racy", line, o, err)
+	}
+	has := func(r Row) bool {
+		for _, tg := range targetsFor(&r) {
+			if tg.Name == "window hits/s" {
+				return true
+			}
+		}
+		return false
+	}
+	if has(Row{Mode: "icount", Flush: "racy"}) || !has(Row{Mode: steadyMode, Flush: "racy"}) || !has(Row{Mode: "icount", Flush: "fixed", Guarded: true}) {
+		t.Error("the window-hit rate target belongs to the steady racy row and the fixed row, not to the racy row that stops")
+	}
+}
