@@ -97,13 +97,10 @@ var CR4Features uintptr
 var (
 	Flushes, GlobalFlushes uint64
 	// UnguardedLazyFlushes counts Ingo's guard: a flush that ran
-	// preemptible from a lazy-TLB context (a kernel thread borrowing an
-	// mm) — the only context in which the race bites. Set by the caller
-	// through LazyContext.
+	// preemptible from a lazy-TLB context (a task borrowing an mm: a
+	// kernel thread, or a user task past exit_mm) — the only context in
+	// which the race bites.
 	UnguardedLazyFlushes uint64
-	// LazyContext reports whether the task whose preemption state s is
-	// is a lazy-TLB kernel thread; the scheduler installs it.
-	LazyContext func(s *preempt.State) bool
 )
 
 // flushTLB is __flush_tlb() with the fix: no preemption between reading
@@ -162,14 +159,15 @@ func flushTLBGlobalRacy() {
 	asm.FlushTLBGlobalRaw(CR4Features)
 }
 
-// noteUnguarded counts a racy flush run preemptible by a lazy kernel
-// thread. Every racy flush calls it, so it looks the task up once and
-// counts without an atomic add: a statistic (like CR3Loads), where two
-// CPUs counting at once may lose one.
+// noteUnguarded counts a racy flush run preemptible by a task that
+// borrows its mm. Every racy flush calls it, so it asks the running task's
+// preemption state, which the scheduler keeps Borrowing in, and counts
+// without an atomic add: a statistic (like CR3Loads), where two CPUs
+// counting at once may lose one.
 //
 //go:nosplit
 func noteUnguarded() {
-	if s := preempt.Current(); s.Count == 0 && LazyContext != nil && LazyContext(s) {
+	if s := preempt.Current(); s.Count == 0 && s.Borrowing {
 		UnguardedLazyFlushes++
 	}
 }

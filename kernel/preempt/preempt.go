@@ -26,6 +26,13 @@ type State struct {
 	Count       int32 // preempt_count: > 0 means "do not preempt"
 	NeedResched bool  // TIF_NEED_RESCHED: a reschedule is pending
 	Locks       int32 // spinlocks held (kernel/spin): sleeping with one is a bug
+
+	// Borrowing: the task has no mm of its own and runs on a borrowed
+	// one (lazy TLB) — a kernel thread, or a user task past exit_mm. The
+	// scheduler keeps it beside the count because every racy flush asks
+	// (kernel/mm's noteUnguarded, Ingo's guard): the one question it
+	// needs answered, one load away.
+	Borrowing bool
 }
 
 var (

@@ -60,6 +60,9 @@ func exitMMLazy(t *Task) {
 	if m == nil {
 		return
 	}
+	// From here on it borrows (for the racy flush's accounting: the
+	// teardown's flushes below are Ingo's "unguarded lazy" ones).
+	t.Preempt.Borrowing = true
 	//lab:exit begin
 	m.Grab()
 	t.MM = nil

@@ -55,6 +55,7 @@ func spawn(name string, m *mm.MM, u userEntry, fn func(arg uintptr), arg uintptr
 		return nil
 	}
 	t.MM, t.user, t.fn, t.arg = m, u, fn, arg
+	t.Preempt.Borrowing = m == nil // a kernel thread borrows from its first run
 	// A user task's active_mm is its own mm from the start (covered by
 	// the users' reference, as in Linux), not only once it first runs:
 	// Kill, which drops the active_mm reference exitMM takes, would
@@ -156,6 +157,7 @@ func exitMM(t *Task) {
 	}
 	m.Grab()
 	t.MM = nil
+	t.Preempt.Borrowing = true
 	m.Put()
 }
 

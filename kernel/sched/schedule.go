@@ -5,6 +5,7 @@ import (
 
 	"tlbrace/asm"
 	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trace"
 )
@@ -55,7 +56,7 @@ func Init(p Policy, seed uint64) {
 	c := &cpus[0]
 	c.id, c.online = 0, true
 	main := &tasks[0]
-	*main = Task{ID: 0, State: Running, onCPU: true}
+	*main = Task{ID: 0, State: Running, onCPU: true, Preempt: preempt.State{Borrowing: true}}
 	main.setName("main")
 	main.G = *rt.CurrentG() // the boot stack's bounds
 	main.ActiveMM = &mm.InitMM

@@ -143,6 +143,7 @@ func allocTask(name string) *Task {
 			continue
 		}
 		*t = Task{ID: i}
+		t.Preempt.Borrowing = true // no mm of its own until spawn gives it one
 		t.setName(name)
 		lo, hi := rt.Stack(i)
 		t.G.InitStack(lo, hi)

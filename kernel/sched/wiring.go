@@ -1,8 +1,6 @@
 package sched
 
 import (
-	"unsafe"
-
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
@@ -32,38 +30,11 @@ func wire() {
 	trap.Describe = describeG
 	mm.Current = faultTask // the fault handler judges by the current task's mm
 	mm.Kill = killCurrent
-	mm.LazyContext = inLazyContext
 	mm.OnBadFree = badFree
 	trace.Clock = TickCount
 	trace.NameOf = taskName
 	trace.OwnerOf = mm.OwnerID
 	trace.CPUs = CPUs
-}
-
-// inLazyContext reports whether the task whose preemption state s is (the
-// running one's) is a lazy-TLB kernel thread. Every racy flush asks (mm's
-// noteUnguarded), so it finds the task from the state preempt found
-// through the g, with no interrupts off.
-//
-//go:nosplit
-func inLazyContext(s *preempt.State) bool {
-	if t := taskOf(s); t != nil {
-		return t.MM == nil
-	}
-	return Current().MM == nil // an interrupt handler: the task it interrupted
-}
-
-// taskOf returns the task whose preemption state s is, or nil when s is
-// a CPU's own (an interrupt handler's, outside the task table): Task.Preempt
-// is at a fixed offset in every task, as Linux's thread_info in its task.
-//
-//go:nosplit
-func taskOf(s *preempt.State) *Task {
-	if p := uintptr(unsafe.Pointer(s)); p < uintptr(unsafe.Pointer(&tasks[0].Preempt)) ||
-		p > uintptr(unsafe.Pointer(&tasks[MaxTasks-1].Preempt)) {
-		return nil
-	}
-	return (*Task)(unsafe.Add(unsafe.Pointer(s), -int(unsafe.Offsetof(tasks[0].Preempt))))
 }
 
 // faultTask describes the current task to the page-fault handler (which

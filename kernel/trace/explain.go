@@ -290,13 +290,19 @@ func findEpisode(lo, end uint64) episode {
 		switch e.Kind {
 		case Switch:
 			belief, cr3 = int(e.X), owner(e.CR3)
+			if cr3 != belief && cur.resume < 0 {
+				cur = episode{lastStaleResume(lo, i, cr3), -1}
+			}
 		case Borrow:
 			belief = int(e.X)
 		case CR3Write:
 			belief, cr3 = int(e.X), int(e.X)
 		case CR3Skip:
 			belief, cr3 = int(e.X), owner(e.CR3)
-			if cr3 != belief && wrong && cur.skip < 0 {
+			if cr3 != belief && cur.resume < 0 {
+				cur = episode{lastStaleResume(lo, i, cr3), -1}
+			}
+			if cr3 != belief && cur.resume >= 0 && cur.skip < 0 {
 				cur.skip = int64(i)
 			}
 		case ResumeWindow:
@@ -321,6 +327,23 @@ func findEpisode(lo, end uint64) episode {
 		return harmful
 	}
 	return cur
+}
+
+// lastStaleResume finds, for a CR3 seen holding mm cr3 where the
+// scheduler believes another, the last resume in a flush window before i
+// that wrote that value into CR3 on another mm (-1: none). The replay
+// cannot always tell from the resume alone: a task switched back into
+// its window can be preempted there again before its write executes (a
+// pending tick delivered at the IRET, or inject='s breakpoint firing
+// again), so a later resume that seems to have healed CR3 may never have
+// written it.
+func lastStaleResume(lo, i uint64, cr3 int) int64 {
+	for j := i; j > lo; j-- {
+		if e := at(j - 1); e.Kind == ResumeWindow && owner(e.V) == cr3 && int(e.X) != cr3 {
+			return int64(j - 1)
+		}
+	}
+	return -1
 }
 
 func owner(cr3 uintptr) int {
