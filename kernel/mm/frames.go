@@ -1,6 +1,10 @@
 package mm
 
-import "tlbrace/kernel/spin"
+import (
+	"math/bits"
+
+	"tlbrace/kernel/spin"
+)
 
 // Physical frame allocator: one bit per 4 KiB frame, set = in use.
 // It is fed by the Multiboot memory map (AddFree) minus what must never be
@@ -50,12 +54,24 @@ func (a *FrameAllocator) AddFree(base, size uint64) {
 	if hi > maxFrames {
 		hi = maxFrames
 	}
-	for f := lo; f < hi; f++ {
+	for f := lo; f < hi; {
+		if f%64 == 0 && f+64 <= hi {
+			// A whole word of the bitmap at once: at boot this opens all
+			// of RAM, every instruction of it before the ready line.
+			w := &a.used[f/64]
+			n := bits.OnesCount64(*w)
+			*w = 0
+			a.Free += n
+			a.Total += n
+			f += 64
+			continue
+		}
 		if a.isUsed(uintptr(f)) {
 			a.clear(uintptr(f))
 			a.Free++
 			a.Total++
 		}
+		f++
 	}
 	if uintptr(hi) > a.top {
 		a.top = uintptr(hi)

@@ -46,3 +46,27 @@ func TestFrameAllocatorUnalignedRegion(t *testing.T) {
 		t.Fatalf("free %d, want 2", a.Free)
 	}
 }
+
+// AddFree opens whole bitmap words at once where it can: the counts and
+// the bits must be those of opening frame by frame, over ranges that
+// start and end inside words and overlap what is already free.
+func TestAddFreeWordsMatchFrames(t *testing.T) {
+	var a FrameAllocator
+	a.Init()
+	ranges := [][2]uint64{{0x1000, 0x7f000}, {0x40000, 0x100000}, {0x123000, 0x5000}, {0x100000, 0x300000}}
+	ref := map[uint64]bool{} // frame -> free
+	for _, r := range ranges {
+		a.AddFree(r[0], r[1])
+		for f := (r[0] + PageSize - 1) / PageSize; f < (r[0]+r[1])/PageSize; f++ {
+			ref[f] = true
+		}
+	}
+	if a.Free != len(ref) || a.Total != len(ref) {
+		t.Fatalf("Free %d Total %d, want %d", a.Free, a.Total, len(ref))
+	}
+	for f := uint64(0); f < 0x500; f++ {
+		if a.isUsed(uintptr(f)) == ref[f] {
+			t.Fatalf("frame %#x: used=%v, want free=%v", f, a.isUsed(uintptr(f)), ref[f])
+		}
+	}
+}

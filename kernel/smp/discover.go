@@ -94,11 +94,20 @@ func findSignature(m Memory, sig string, n uint64) (uint64, bool) {
 	}
 	areas[k] = [2]uint64{baseMemLastKiB, baseMemLastKiB + 1024}
 	areas[k+1] = [2]uint64{biosAreaStart, biosAreaEnd}
+	// Each area is one slice, scanned by index, the first byte tested
+	// before the rest: the boot CPU scans up to 129 KiB in 16-byte steps
+	// before the ready line, where every instruction is boot time.
 	for _, a := range areas[:k+2] {
-		for p := a[0]; p+n <= a[1]; p += 16 {
-			b, ok := m.bytes(p, n)
-			if ok && string(b[:len(sig)]) == sig && sum(b) == 0 {
-				return p, true
+		area, ok := m.bytes(a[0], a[1]-a[0])
+		if !ok {
+			continue
+		}
+		for i := 0; i+int(n) <= len(area); i += 16 {
+			if area[i] != sig[0] || string(area[i:i+len(sig)]) != sig {
+				continue
+			}
+			if sum(area[i:i+int(n)]) == 0 {
+				return a[0] + uint64(i), true
 			}
 		}
 	}
