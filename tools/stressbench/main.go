@@ -139,6 +139,10 @@ func main() {
 			}
 		}
 	}
+	if *smpSeeds > 0 {
+		rep.SMP = smpTable(strings.Split(*arches, ","), *smpSeeds, *timeout) // smp.go
+		fmt.Println()
+	}
 	rep.summary()
 	if *jsonOut != "" {
 		if err := rep.write(*jsonOut); err != nil {
@@ -146,9 +150,6 @@ func main() {
 			os.Exit(1)
 		}
 		fmt.Printf("stressbench: wrote %s\n", *jsonOut)
-	}
-	if *smpSeeds > 0 {
-		smpTable(strings.Split(*arches, ","), *smpSeeds, *timeout) // smp.go
 	}
 }
 

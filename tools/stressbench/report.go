@@ -22,7 +22,8 @@ type report struct {
 	Rows         []Row    `json:"rows"`
 	Boots        []Boot   `json:"boots,omitempty"`
 	Switches     []Switch `json:"switches,omitempty"`
-	Missed       []string `json:"missed"` // every target missed, by name
+	SMP          []SMPRow `json:"smp,omitempty"` // the SMP table (smp.go): no targets
+	Missed       []string `json:"missed"`        // every target missed, by name
 }
 
 // Row is one architecture, mode, scenario and flush variant over Seeds seeds.

@@ -63,22 +63,43 @@ type smpSample struct {
 	cpuSw    []uint64 // per-CPU switches, from the CPU lines
 }
 
-func smpTable(arches []string, seeds int, timeout time.Duration) {
+// SMPRow is one row of the SMP table, as build/bench.json holds it.
+type SMPRow struct {
+	Arch     string     `json:"arch"`
+	Row      string     `json:"row"`
+	CPUs     int        `json:"cpus"`
+	Mode     string     `json:"mode"` // icount, or tcg (multi-threaded)
+	Seeds    int        `json:"seeds"`
+	Detected *int       `json:"detected,omitempty"` // rows that must detect
+	Ticks    *MinMedMax `json:"ticks_to_detection,omitempty"`
+	WallMS   *MinMedMax `json:"wall_ms_to_detection,omitempty"`
+	IPIsPerS float64    `json:"ipis_per_guest_second,omitempty"`
+	// Shootdown latency, guest TSC cycles from the first IPI to the last
+	// acknowledgement: the median run's p50 and p99.
+	LatencyP50 uint64    `json:"shootdown_p50_cycles,omitempty"`
+	LatencyP99 uint64    `json:"shootdown_p99_cycles,omitempty"`
+	SwitchesPS []float64 `json:"switches_per_guest_second_per_cpu,omitempty"`
+}
+
+func smpTable(arches []string, seeds int, timeout time.Duration) []SMPRow {
 	fmt.Printf("\nSMP (smp.go): %d seeds per row; the stress rows as above, with 1 and 2 CPUs; workload=shoot for shootdowns\n", seeds)
 	fmt.Printf("%-6s %-20s %4s %-6s %9s %18s %24s %9s %22s %s\n", "arch", "row", "cpus", "mode", "detected",
 		"ticks min/med/max", "wall min/median/max", "IPIs/s", "latency p50/p99 (TSC)", "switches/s per CPU")
+	var rows []SMPRow
 	for _, arch := range arches {
 		for _, c := range smpCases() {
 			n := seeds
 			if !c.detect {
 				n = 1 // a clean run of a guest second: its rates, once
 			}
-			smpRow(arch, c, n, timeout)
+			rows = append(rows, smpRow(arch, c, n, timeout))
 		}
 	}
+	return rows
 }
 
-func smpRow(arch string, c smpCase, seeds int, timeout time.Duration) {
+func smpRow(arch string, c smpCase, seeds int, timeout time.Duration) SMPRow {
+	row := SMPRow{Arch: arch, Row: c.what, CPUs: c.cpus, Mode: c.mode, Seeds: seeds}
 	samples := make([]smpSample, seeds)
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, 1) // each run has two vCPUs: one QEMU at a time on a 2-core machine
@@ -122,26 +143,34 @@ func smpRow(arch string, c smpCase, seeds int, timeout time.Duration) {
 	tickCol, wallCol, det := "-", "-", "-"
 	if c.detect {
 		det = fmt.Sprintf("%d/%d", len(ticks), seeds)
+		n := len(ticks)
+		row.Detected = &n
 	}
 	if k := len(ticks); k > 0 {
 		tickCol = fmt.Sprintf("%d/%d/%d", ticks[0], ticks[k/2], ticks[k-1])
 		wallCol = ms(walls[0]) + "/" + ms(walls[k/2]) + "/" + ms(walls[k-1])
+		row.Ticks = &MinMedMax{float64(ticks[0]), float64(ticks[k/2]), float64(ticks[k-1])}
+		row.WallMS = &MinMedMax{msf(walls[0]), msf(walls[k/2]), msf(walls[k-1])}
 	}
 	ipiCol, latCol, swCol := "-", "-", "-"
 	if secs > 0 && strings.HasPrefix(c.what, "shootdown") {
-		ipiCol = strconv.FormatFloat(ipis/secs, 'f', 0, 64)
+		row.IPIsPerS = round0(ipis / secs)
+		ipiCol = strconv.FormatFloat(row.IPIsPerS, 'f', 0, 64)
 	}
 	if len(p50) > 0 {
-		latCol = fmt.Sprintf("%d/%d", p50[len(p50)/2], p99[len(p99)/2])
+		row.LatencyP50, row.LatencyP99 = p50[len(p50)/2], p99[len(p99)/2]
+		latCol = fmt.Sprintf("%d/%d", row.LatencyP50, row.LatencyP99)
 	}
 	if secs > 0 && c.what == "switches" && len(perCPU) > 0 {
 		var parts []string
 		for _, sw := range perCPU {
+			row.SwitchesPS = append(row.SwitchesPS, round0(sw/secs))
 			parts = append(parts, strconv.FormatFloat(sw/secs, 'f', 0, 64))
 		}
 		swCol = strings.Join(parts, " ")
 	}
 	fmt.Printf("%-6s %-20s %4d %-6s %9s %18s %24s %9s %22s %s\n", arch, c.what, c.cpus, c.mode, det, tickCol, wallCol, ipiCol, latCol, swCol)
+	return row
 }
 
 func smpRun(arch string, c smpCase, seed int, timeout time.Duration) smpSample {
