@@ -28,6 +28,7 @@ type Set struct {
 	QuietSpurious bool                                              // mm.QuietSpurious: no WRONG-CR3 line per episode
 	OnSegfault    func(t *mm.Task, va uintptr, write bool)          // mm.OnSegfault: a user access outside the task's VMAs
 	OnStaleRoot   func(m *mm.MM)                                    // mm.OnStaleRoot: a page table freed while CR3 held it
+	OnFreedRoot   func(t *sched.Task, root uintptr)                 // sched.OnFreedRoot: a task resumed in its flush window holding a freed page table
 	OnReport      func(t *sched.Task, kind, addr, value uintptr)    // user.OnReport: the worker's report system call
 	CheckCR3      bool                                              // sched.CheckCR3: compare CR3 with active_mm at every switch
 	OnCR3Mismatch func(prev, next *sched.Task, cr3 uintptr)         // sched.OnCR3Mismatch: that comparison failed
@@ -67,6 +68,7 @@ func installed() Set {
 		QuietSpurious:   mm.QuietSpurious,
 		OnSegfault:      mm.OnSegfault,
 		OnStaleRoot:     mm.OnStaleRoot,
+		OnFreedRoot:     sched.OnFreedRoot,
 		OnReport:        user.OnReport,
 		CheckCR3:        sched.CheckCR3,
 		OnCR3Mismatch:   sched.OnCR3Mismatch,
@@ -85,6 +87,7 @@ func apply(s *Set, setInject bool) {
 	mm.QuietSpurious = s.QuietSpurious
 	mm.OnSegfault = s.OnSegfault
 	mm.OnStaleRoot = s.OnStaleRoot
+	sched.OnFreedRoot = s.OnFreedRoot
 	user.OnReport = s.OnReport
 	sched.CheckCR3 = s.CheckCR3
 	sched.OnCR3Mismatch = s.OnCR3Mismatch

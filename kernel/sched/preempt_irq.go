@@ -66,7 +66,7 @@ func preemptOnReturn(f *trap.Frame) {
 		if Windows.InWindow(f.IP) {
 			// README step 2: preempted inside the flush window.
 			atomic.AddUint64(&PreemptionsInWindow, 1)
-			t.inWindow, t.windowValue = true, f.AX // asm/tlb_*.s reads CR3 into AX
+			t.inWindow, t.windowValue, t.windowFrame = true, f.AX, f // asm/tlb_*.s reads CR3 into AX
 			t.windowCPU = c.id
 			if trace.Enabled {
 				// B says what preempted it: the timer, or a breakpoint (inject=).

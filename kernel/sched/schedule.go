@@ -133,7 +133,7 @@ func scheduleLocked(c *cpuState) {
 	if prev.inWindow && trace.Enabled {
 		trace.Add(trace.ResumeWindow, prev.ID, 0, prev.ActiveMM.IDOrNone(), prev.windowValue, 0)
 	}
-	prev.inWindow = false
+	prev.inWindow, prev.windowFrame = false, nil
 	rqLock.Release()
 }
 

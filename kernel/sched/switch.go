@@ -96,7 +96,12 @@ func contextSwitch(c *cpuState, prev, next *Task) {
 			trace.Add(trace.ResumeWindow, next.ID, next.windowCPU, next.ActiveMM.IDOrNone(), next.windowValue, 0)
 		}
 	}
-	next.inWindow = false
+	if next.inWindow {
+		// Its mm may have died while it was away (freedroot.go): after
+		// the trace, so that the record comes before a detection's dump.
+		guardFreedRoot(next, asm.ReadCR3())
+	}
+	next.inWindow, next.windowFrame = false, nil
 
 	// (d) The debug check (checkcr3=on): does CR3 hold what the
 	// scheduler believes? Linux 2.6.10 has none; this is how modern

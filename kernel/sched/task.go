@@ -7,6 +7,7 @@ import (
 	"tlbrace/kernel/mm"
 	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
+	"tlbrace/kernel/trap"
 )
 
 // TaskState is where a task is in its life.
@@ -53,9 +54,11 @@ type Task struct {
 	user userEntry // user tasks: where ring 3 starts
 
 	// inWindow: preempted between a flush's CR3 read and write, holding
-	// windowValue (the CR3 value it read) in a saved register.
+	// windowValue (the CR3 value it read) in a saved register, AX of
+	// windowFrame (on its kernel stack until it resumes: freedroot.go).
 	inWindow    bool
 	windowValue uintptr
+	windowFrame *trap.Frame
 	windowCPU   int // the CPU it was preempted on, in the window
 
 	WakeAt   uint64 // tick to wake at, when Sleeping

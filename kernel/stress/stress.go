@@ -256,6 +256,7 @@ var detectors = hooks.Set{
 	QuietSpurious: true, // onSpurious reports instead
 	OnSegfault:    onSegfault,
 	OnStaleRoot:   onStaleRoot,
+	OnFreedRoot:   onFreedRoot,
 	OnReport:      onReport,
 	OnCR3Mismatch: onCR3Mismatch,
 	OnTick:        watchdog,
@@ -398,6 +399,20 @@ func onStaleRoot(m *mm.MM) {
 	finish()
 }
 
+// onFreedRoot: t resumes in its flush window holding root, the page
+// directory of an mm that died while t was away. The scheduler has
+// already made the write harmless (kernel/sched/freedroot.go); without
+// that the CPU would walk a freed frame.
+func onFreedRoot(t *sched.Task, root uintptr) {
+	if !detectIn("FREED-PGD", t.ID) { // in the switch, before t runs
+		return
+	}
+	StaleRoots++
+	console.Printf("  task %d (%s) resumes in its flush window holding CR3 value %#x, the page directory of an mm freed while it was away: its write would load a freed frame (a use-after-free); this CPU's CR3 is written instead\n",
+		t.ID, t.Name(), root)
+	finish()
+}
+
 // reporting is claimed by the first detection, or by the run's end: on
 // several CPUs two detectors may fire at once, and only the first
 // reports; what comes after the run's end is not reported.
@@ -451,8 +466,10 @@ func detectIn(kind string, task int) bool {
 // HANG (nothing heals it), and a worker killed by a fault (FOREIGN-POINTER,
 // WORKER-KILLED). The kill tears the worker's address space down while a
 // flusher preempted in its window may still hold that page directory in a
-// register, and go on to write it into CR3: a use-after-free that ends in
-// a triple fault (386 seed 5 did, before this rule).
+// register, and go on to write it into CR3: a use-after-free that ended in
+// a triple fault (386 seed 5 did, before this rule). The scheduler now
+// defuses that write on resume (kernel/sched/freedroot.go: FREED-PGD), but
+// not if another CPU frees the mm in the instants before the write.
 func endsKeepGoing(kind string) bool {
 	return kind == "HANG" || kind == "FOREIGN-POINTER" || kind == "WORKER-KILLED"
 }

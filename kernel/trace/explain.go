@@ -36,6 +36,11 @@ func Explain(from uint64, kind string, lockup int) {
 	}
 	ep := findEpisode(lo, det+1)
 	console.Print("WHAT HAPPENED (read from the trace above; ticks count from boot):\n")
+	if r := find(det, lo, func(e *Entry) bool { return e.Kind == ResumeWindow && e.VOwner == freedTable }); kind == "FREED-PGD" && r >= 0 {
+		freedResume(lo, uint64(r))
+		console.Print("WHAT HAPPENED END\n")
+		return
+	}
 	if ep.resume < 0 {
 		out.step(0)
 		out.text("The trace holds no stale CR3 write (a task resuming in a flush window with another mm's CR3 value): " +
@@ -306,6 +311,10 @@ func findEpisode(lo, end uint64) episode {
 				cur.skip = int64(i)
 			}
 		case ResumeWindow:
+			if e.VOwner == freedTable {
+				belief = int(e.X) // a freed table: the write was defused, CR3 kept (freedResume)
+				break
+			}
 			belief, cr3 = int(e.X), owner(e.V)
 			if cr3 != belief && !wrong {
 				cur = episode{int64(i), -1}
@@ -504,4 +513,53 @@ func (p *para) end() {
 	}
 	console.Printf("%s\n", line[:col])
 	p.n = 0
+}
+
+// freedResume tells a FREED-PGD found as a task resumed in its flush
+// window (kernel/sched/freedroot.go): the value it held names a page
+// directory freed while it was away.
+func freedResume(lo, r uint64) {
+	re := at(r)
+	k := re.A
+	step := 0
+	p := find(r, lo, func(e *Entry) bool { return e.Kind == PreemptWindow && e.A == k })
+	if p >= 0 {
+		pe := at(uint64(p))
+		step++
+		out.stepAt(step, pe.Tick)
+		out.task(k)
+		out.text(" flushes the TLB with no preemption guard: `mov~%cr3,%reg` reads ")
+		if pe.VOwner >= 0 {
+			out.mm(int(pe.VOwner)) // as recorded: by now the table is freed
+		} else {
+			out.cr3(pe.V)
+		}
+		out.text("'s page table into a register, and is preempted right there, before `mov~%reg,%cr3`. " +
+			"Switched out, it gives up the mm it borrowed: nothing counts the value in its saved registers as a reference " +
+			"(in Linux 2.6.10 nothing did either).")
+		out.end()
+	} else {
+		p = int64(lo)
+	}
+	if f := findFwd(uint64(p), r, func(e *Entry) bool { return e.Kind == FreePGD && e.V == re.V }); f >= 0 {
+		fe := at(uint64(f))
+		step++
+		out.stepAt(step, fe.Tick)
+		out.text("the last reference to ")
+		out.mm(int(fe.X))
+		out.printf(" goes (its last user has exited): its page directory %#x is freed, and may be a page table or a user page the next moment.", fe.V)
+		out.end()
+	}
+	step++
+	out.stepAt(step, re.Tick)
+	out.task(k)
+	out.text(" resumes at `mov~%reg,%cr3` borrowing ")
+	out.mm(int(re.X))
+	out.printf(", about to write %#x: the CPU would walk a freed frame — a use-after-free that ends in a triple fault once "+
+		"the frame is reused and the kernel's own mappings are gone. The scheduler reports FREED-PGD and gives the saved "+
+		"register this CPU's CR3, so the write reloads CR3 unchanged.", re.V)
+	out.end()
+	out.step(0)
+	out.text("With flush=fixed the preemption in the window cannot happen: preemption is off from the CR3 read to the write.")
+	out.end()
 }

@@ -199,3 +199,38 @@ func TestExplainResumePreemptedAgain(t *testing.T) {
 		t.Errorf("no story told:\n%s", got)
 	}
 }
+
+// TestExplainFreedResume: a task resumes in its window holding the page
+// directory of an mm freed while it was away (kernel/sched/freedroot.go
+// defuses the write): the story is the preemption, the free and the
+// defused resume, not a stale write.
+func TestExplainFreedResume(t *testing.T) {
+	events := []Entry{
+		{Tick: 30, Kind: Borrow, A: 4, X: 3},
+		{Tick: 30, Kind: Switch, A: 5, B: 4, X: 3, CR3: 0x5000},
+		{Tick: 30, Kind: PreemptWindow, A: 4, B: 32, X: 3, V: 0x5000, VOwner: 3},
+		{Tick: 30, Kind: CR3Write, A: 2, X: 1, CR3: 0x1000},
+		{Tick: 30, Kind: Switch, A: 4, B: 2, X: 1, CR3: 0x1000},
+		{Tick: 31, Kind: FreePGD, X: 3, V: 0x5000},
+		{Tick: 32, Kind: Borrow, A: 4, X: 1},
+		{Tick: 32, Kind: Switch, A: 2, B: 4, X: 1, CR3: 0x1000},
+		{Tick: 32, Kind: ResumeWindow, A: 4, X: 1, V: 0x5000, VOwner: freedTable},
+		{Tick: 32, Kind: Detect, A: 4},
+	}
+	got := explain(t, events, "FREED-PGD")
+	flat := strings.Join(strings.Fields(got), " ")
+	for _, want := range []string{
+		"1. tick 30: kflush[4] flushes the TLB with no preemption guard: `mov %cr3,%reg` reads mm 3's page table",
+		"2. tick 31: the last reference to mm 3 goes",
+		"its page directory 0x5000 is freed",
+		"3. tick 32: kflush[4] resumes at `mov %reg,%cr3` borrowing mm 1, about to write 0x5000",
+		"reports FREED-PGD",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the explanation lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "holds no stale CR3 write") || strings.Contains(got, "Nothing notices") {
+		t.Errorf("told as a stale write:\n%s", got)
+	}
+}

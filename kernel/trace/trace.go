@@ -235,6 +235,13 @@ func printEntry(e *Entry) {
 	case ResumeWindow:
 		console.Print("RESUME   ")
 		task(e.A)
+		if e.VOwner == freedTable {
+			// kernel/sched/freedroot.go defuses the write (FREED-PGD).
+			console.Printf(" resumes in the window holding %#x, a freed page directory, while its active_mm is ", e.V)
+			mmName(int(e.X))
+			console.Print(": the kernel writes this CPU's CR3 instead\n")
+			break
+		}
 		console.Print(" resumes in the window: writes CR3 = ")
 		cr3Name(e.V, e.VOwner)
 		console.Print(" while its active_mm is ")
@@ -356,13 +363,16 @@ func mmName(id int) {
 
 // cr3Name names the owner of a CR3 value, as recorded (mm id, 0 for
 // init_mm, -2 for no live mm).
+// freedTable is the owner recorded for a page-table value no live mm owns.
+const freedTable = -2
+
 func cr3Name(cr3 uintptr, owner int16) {
 	if OwnerOf == nil {
 		console.Printf("%#x", cr3)
 		return
 	}
 	id := int(owner)
-	if id == -2 {
+	if id == freedTable {
 		console.Printf("%#x (a freed page table)", cr3)
 		return
 	}
