@@ -35,6 +35,10 @@
 #                   (-icount shift=STRESS_SHIFT,sleep=off): the only mode in which
 #                   a timer can land inside a one-instruction window
 #                   (docs/qemu-and-the-window.md)
+#   --evidence      -icount at the evidence shift (EVIDENCE_SHIFT below): the
+#                   most timer interrupts inside flush windows per wall
+#                   second, for runs that prove a fix holds rather than
+#                   time a race (docs/performance.md)
 #   --shift N|auto  -icount with shift N (0..10), or QEMU's adaptive shift by name
 #   --record FILE   record the run for replay (implies --icount)
 #   --replay FILE   replay a recorded run (implies --icount)
@@ -72,6 +76,14 @@ MAX_SMP=4
 # so tasks make progress whatever the host's load.
 STRESS_SHIFT=6
 
+# The fixed icount shift of runs that gather evidence: with a tick of
+# 1e5/2^9 = 195 task instructions, QEMU delivers about three times the
+# ticks per wall second of shift 6, and each lands in a flush window about
+# as often (docs/performance.md, "The icount shift"). The natural race's
+# ticks to a detection grow with it (the start of a run takes more
+# ticks), so timing runs stay at STRESS_SHIFT.
+EVIDENCE_SHIFT=9
+
 stress_words=()
 if [ "${1:-}" = stress ]; then
   shift
@@ -100,6 +112,7 @@ while [ $# -gt 0 ]; do
       smp=$2; shift 2 ;;
     -q) [ $# -ge 2 ] || die "-q needs a QEMU argument"; extra+=("$2"); shift 2 ;;
     --icount) icount="shift=$STRESS_SHIFT,sleep=off"; shift ;;
+    --evidence) icount="shift=$EVIDENCE_SHIFT,sleep=off"; shift ;;
     --shift)
       [ $# -ge 2 ] || die "--shift needs a number 0..10 or auto"
       case "$2" in

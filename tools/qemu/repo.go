@@ -110,7 +110,15 @@ func buildKernel(root, arch string) (string, error) {
 // (its STRESS_SHIFT line): the one place it is written down. Under it a
 // guest instruction is 2^shift ns of guest time, so guest TSC cycles >>
 // shift are guest instructions.
-func StressShift() (int, error) {
+func StressShift() (int, error) { return scriptShift("STRESS_SHIFT") }
+
+// EvidenceShift returns the fixed icount shift of runs that gather
+// evidence that a fix holds (qemu.sh's EVIDENCE_SHIFT line, --evidence):
+// the most flush windows hit per wall second. Pass it as Config.Shift.
+func EvidenceShift() (int, error) { return scriptShift("EVIDENCE_SHIFT") }
+
+// scriptShift reads qemu.sh's NAME=shift line.
+func scriptShift(name string) (int, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return 0, err
@@ -120,15 +128,15 @@ func StressShift() (int, error) {
 		return 0, err
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "STRESS_SHIFT="); ok {
+		if v, ok := strings.CutPrefix(line, name+"="); ok {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil || n < 0 || n > maxShift {
-				return 0, fmt.Errorf("qemu: qemu.sh: STRESS_SHIFT=%q is not a shift 0..%d", v, maxShift)
+				return 0, fmt.Errorf("qemu: qemu.sh: %s=%q is not a shift 0..%d", name, v, maxShift)
 			}
 			return n, nil
 		}
 	}
-	return 0, fmt.Errorf("qemu: qemu.sh has no STRESS_SHIFT= line")
+	return 0, fmt.Errorf("qemu: qemu.sh has no %s= line", name)
 }
 
 // RepoRoot returns the repository's root: the nearest directory above the

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +104,27 @@ func TestStressShift(t *testing.T) {
 	}
 	if want := fmt.Sprintf("shift=%d", n); !strings.Contains(string(out), want) {
 		t.Errorf("qemu.sh stress runs %s, StressShift says %s", out, want)
+	}
+}
+
+func TestEvidenceShift(t *testing.T) {
+	n, err := EvidenceShift()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := StressShift()
+	if n < 1 || n > maxShift || n == s {
+		t.Fatalf("EvidenceShift() = %d (StressShift %d)", n, s)
+	}
+	out, err := exec.Command(filepath.Join(mustRoot(t), "qemu.sh"), "stress", "--evidence", "--dry-run", "-a", "386").Output()
+	if err != nil {
+		t.Fatalf("qemu.sh stress --evidence --dry-run: %v", err)
+	}
+	if want := fmt.Sprintf("shift=%d\\,", n); !strings.Contains(string(out), want) {
+		t.Errorf("qemu.sh stress --evidence runs %s, EvidenceShift says %s", out, want)
+	}
+	if got := scriptFlags(Config{Arch: "386", Stress: true, Shift: n}); !slices.Contains(got, "--shift") {
+		t.Errorf("Config.Shift %d gives the flags %q", n, got)
 	}
 }
 

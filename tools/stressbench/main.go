@@ -12,7 +12,9 @@
 //
 // Modes:
 //
-//	icount          natural preemption: -icount at qemu.sh's fixed shift, jittered 10 kHz timer
+//	icount          natural preemption: -icount at qemu.sh's fixed stress shift, jittered 10 kHz
+//	                timer; the rows that gather evidence (guarded variants, the racy kernel's
+//	                steady state: marked *) at its evidence shift instead (qemu.sh --evidence)
 //	inject-tcg      breakpoint injection (inject=50), default TCG
 //	inject-icount   breakpoint injection under -icount
 //
@@ -96,8 +98,13 @@ func main() {
 	if shift, err := qemu.StressShift(); err == nil {
 		rep.StressShift = shift
 	}
+	if shift, err := qemu.EvidenceShift(); err == nil {
+		rep.EvidenceShift = shift
+	}
 	fmt.Printf("stressbench: %d seeds per row, timeout %v, fixed runs %d guest s, 2 QEMUs at a time; rates per wall second\n",
 		*seeds, *timeout, *fixedSecs)
+	fmt.Printf("stressbench: icount rows at qemu.sh's stress shift %d; rows marked * (the guarded and steady ones, which gather evidence) at its evidence shift %d\n",
+		rep.StressShift, rep.EvidenceShift)
 	if len(o.words) > 0 {
 		fmt.Printf("stressbench: extra kernel words: %s\n", strings.Join(o.words, " "))
 	}
@@ -184,7 +191,8 @@ func row(arch string, m mode, c scenarioCase, o opts) Row {
 // second of the runs: up to the detection for a detected run, to its last
 // line for the others.
 func summarize(arch string, m mode, c scenarioCase, samples []sample) Row {
-	r := Row{Arch: arch, Mode: m.name, Scenario: c.scenario(), Flush: c.flush, Guarded: c.guarded, Seeds: len(samples)}
+	r := Row{Arch: arch, Mode: m.name, Scenario: c.scenario(), Flush: c.flush, Guarded: c.guarded, Evidence: c.evidence(m),
+		Seeds: len(samples)}
 	if c.steady {
 		r.Mode = steadyMode
 	}
@@ -261,6 +269,9 @@ func (r *Row) print() {
 	if r.Scenario != "" {
 		label = r.Scenario + " " + r.Mode
 	}
+	if r.Evidence {
+		label += "*"
+	}
 	fmt.Printf("%-6s %-20s %-6s %6d/%-2d %36s %26s %9s %9s %9s %9s %9s %10s  %s\n", r.Arch, label, r.Flush, r.Detected, r.Seeds,
 		tickCol, wallCol, perK, rates[0], rates[1], rates[2], rates[3], rates[4], targetColumn(r.Targets))
 }
@@ -269,6 +280,14 @@ func run(arch string, m mode, c scenarioCase, seed int, o opts) sample {
 	args := scenarioArgs(m, c, seed, o.fixedSecs)
 	args = append(args, o.words...)
 	cfg := qemu.Config{Arch: arch, Stress: m.stress, Icount: m.icount, Timeout: o.timeout, Args: args}
+	if c.evidence(m) {
+		shift, err := qemu.EvidenceShift()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "stressbench: %v\n", err)
+			return sample{}
+		}
+		cfg.Shift = shift
+	}
 	r, err := qemu.Run(context.Background(), cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "stressbench: %s %s %s seed %d: %v\n", arch, c.label, m.name, seed, err)

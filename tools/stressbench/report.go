@@ -14,16 +14,17 @@ import (
 // its targets, so that two runs can be compared (jq, or any JSON reader).
 
 type report struct {
-	Started      string   `json:"started"`
-	Seeds        int      `json:"seeds_per_row"`
-	FixedSeconds int      `json:"fixed_guest_seconds"`
-	StressShift  int      `json:"stress_icount_shift"`
-	Words        []string `json:"extra_words,omitempty"`
-	Rows         []Row    `json:"rows"`
-	Boots        []Boot   `json:"boots,omitempty"`
-	Switches     []Switch `json:"switches,omitempty"`
-	SMP          []SMPRow `json:"smp,omitempty"` // the SMP table (smp.go): no targets
-	Missed       []string `json:"missed"`        // every target missed, by name
+	Started       string   `json:"started"`
+	Seeds         int      `json:"seeds_per_row"`
+	FixedSeconds  int      `json:"fixed_guest_seconds"`
+	StressShift   int      `json:"stress_icount_shift"`
+	EvidenceShift int      `json:"evidence_icount_shift"` // the rows with Evidence set
+	Words         []string `json:"extra_words,omitempty"`
+	Rows          []Row    `json:"rows"`
+	Boots         []Boot   `json:"boots,omitempty"`
+	Switches      []Switch `json:"switches,omitempty"`
+	SMP           []SMPRow `json:"smp,omitempty"` // the SMP table (smp.go): no targets
+	Missed        []string `json:"missed"`        // every target missed, by name
 }
 
 // Row is one architecture, mode, scenario and flush variant over Seeds seeds.
@@ -32,7 +33,8 @@ type Row struct {
 	Mode          string     `json:"mode"`               // icount (natural), icount-steady (racy, keepgoing), inject-tcg, inject-icount
 	Scenario      string     `json:"scenario,omitempty"` // "" = kthread (2004); exit, caller=racy, caller=fixed
 	Flush         string     `json:"flush"`
-	Guarded       bool       `json:"guarded"` // must never detect
+	Guarded       bool       `json:"guarded"`  // must never detect
+	Evidence      bool       `json:"evidence"` // ran at the evidence shift (qemu.sh --evidence), not the stress shift
 	Seeds         int        `json:"seeds"`
 	Detected      int        `json:"detected"`
 	Ticks         *MinMedMax `json:"ticks_to_detection,omitempty"`

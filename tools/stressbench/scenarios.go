@@ -22,6 +22,12 @@ type scenarioCase struct {
 // steadyMode is the mode column of the steady rows.
 const steadyMode = "icount-steady"
 
+// evidence reports whether the case runs at qemu.sh's evidence shift: a
+// natural (stress mode) run that gathers evidence — a guarded one, which
+// must hit windows and never detect, or the racy kernel's steady state —
+// rather than timing the race to its first detection.
+func (c scenarioCase) evidence(m mode) bool { return m.stress && (c.guarded || c.steady) }
+
 var scenarioCases = []scenarioCase{
 	{label: "exit", flush: "racy", words: []string{"scenario=exit"}},
 	{label: "exit", flush: "fixed", words: []string{"scenario=exit"}, guarded: true},

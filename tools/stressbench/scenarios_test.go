@@ -57,3 +57,26 @@ func TestSteadyRow(t *testing.T) {
 		t.Error("the window-hit rate target belongs to the steady racy row and the fixed row, not to the racy row that stops")
 	}
 }
+
+// TestEvidenceRows: the rows that gather evidence (guarded, steady) run at
+// the evidence shift under -icount; the natural race's timing rows and the
+// injected rows do not.
+func TestEvidenceRows(t *testing.T) {
+	icount, inject := modes[0], modes[1]
+	for _, c := range []struct {
+		m    mode
+		c    scenarioCase
+		want bool
+	}{
+		{icount, scenarioCase{flush: "racy"}, false},
+		{icount, scenarioCase{flush: "racy", steady: true}, true},
+		{icount, scenarioCase{flush: "fixed", guarded: true}, true},
+		{icount, scenarioCases[2], true},  // exit, modern
+		{icount, scenarioCases[3], false}, // caller=racy
+		{inject, scenarioCase{flush: "fixed", guarded: true}, false},
+	} {
+		if got := c.c.evidence(c.m); got != c.want {
+			t.Errorf("%s %s flush=%s steady=%v: evidence %v, want %v", c.m.name, c.c.label, c.c.flush, c.c.steady, got, c.want)
+		}
+	}
+}
