@@ -30,7 +30,6 @@ import (
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/hooks"
 	"tlbrace/kernel/mm"
-	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/sched"
 	"tlbrace/kernel/trace"
 	"tlbrace/kernel/user"
@@ -143,8 +142,8 @@ func variant() string { return mm.Selected.String() }
 // runOne sets up a fresh constellation, lets it run through its
 // decisions, and tears it down.
 func runOne(kthreads int) {
-	sched.LeaveMM() // every run starts from init_mm ...
-	reloadCR3()     // ... with CR3 holding it, whatever the last run's flusher left there
+	sched.LeaveMM()   // every run starts from init_mm ...
+	sched.ReloadCR3() // ... with CR3 holding it, whatever the last run's flusher left there
 	mark := trace.Mark()
 	failed, nmembers = false, 0
 	plan.start()
@@ -189,15 +188,6 @@ func addUser(name string, code []byte) {
 		return
 	}
 	add(user.Start(name, m, mm.UserBase))
-}
-
-// reloadCR3 loads CR3 with the running task's active_mm. A flusher killed
-// at the end of a racy run may have written a stale value (of an mm now
-// freed): without this, the next run would start from a freed page table.
-func reloadCR3() {
-	preempt.Disable()
-	mm.LoadCR3(sched.Current().ActiveMM)
-	preempt.Enable()
 }
 
 func add(t *sched.Task) {

@@ -5,6 +5,7 @@ import (
 
 	"tlbrace/asm"
 	"tlbrace/kernel/mm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 	"tlbrace/kernel/trace"
 )
@@ -296,6 +297,20 @@ func finishTaskSwitch() {
 	//// from c.prevMM above), now that we are off its stack.
 	//_ = m
 	//lab:lazy end
+}
+
+// ReloadCR3 loads CR3 with the running task's active_mm, whatever CR3
+// held: a racy run's flusher, killed at its end, may have written a stale
+// value (of an mm now freed), and without this the next run would start
+// from a freed page table (the stress and explore workloads' teardown).
+// Preemption is off from reading active_mm to the load, for the race this
+// kernel is about.
+func ReloadCR3() {
+	preempt.Disable()
+	if m := Current().ActiveMM; m != nil {
+		mm.LoadCR3(m)
+	}
+	preempt.Enable()
 }
 
 // LeaveMM makes the running kernel thread let go of whatever address

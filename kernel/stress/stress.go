@@ -117,10 +117,7 @@ func Run(c Config, workerImage []byte) Result {
 	reporting.Store(false)
 	result = Result{}
 	workerKills = 0
-	counted, countedTotal = [len(counted)]struct {
-		kind string
-		n    uint64
-	}{}, 0
+	counted, countedTotal = [len(counted)]tally{}, 0
 	boss = sched.Current()
 	for i := range kthread {
 		kthread[i] = nil
@@ -200,21 +197,12 @@ func Run(c Config, workerImage []byte) Result {
 	// A racy flusher may have written a stale CR3 on its way out, and the
 	// borrowed mm may be gone: run on init_mm, with CR3 loaded for it.
 	sched.LeaveMM()
-	reloadCR3()
+	sched.ReloadCR3()
 	if !detected {
 		printSummary() // (a keepgoing run's detections too)
 	}
 	hooks.Restore(&replaced)
 	return result
-}
-
-// reloadCR3 loads CR3 with the running task's active_mm, whatever it held.
-func reloadCR3() {
-	preempt.Disable()
-	if m := sched.Current().ActiveMM; m != nil {
-		mm.LoadCR3(m)
-	}
-	preempt.Enable()
 }
 
 // counts reads the counters of the STAT lines.
@@ -477,13 +465,16 @@ func endsKeepGoing(kind string) bool {
 // Counted detections (keepgoing): by kind, in the order first seen; and
 // the ticks of the whole run, to which its counts belong.
 var (
-	runTicks uint64
-	counted  [8]struct {
-		kind string
-		n    uint64
-	}
+	runTicks     uint64
+	counted      [8]tally
 	countedTotal uint64
 )
+
+// tally is one kind of detection and how many times it was counted.
+type tally struct {
+	kind string
+	n    uint64
+}
 
 // countDetection counts one detection of a keepgoing run. It may run
 // inside a switch (the CR3 check), so it only counts; the run's end

@@ -44,21 +44,32 @@ func LoadELF(m *mm.MM, name string, image []byte) (entry uintptr, ok bool) {
 	return uintptr(f.Entry), true
 }
 
-// Exec creates a task running the ELF image in a fresh address space; it
-// returns nil (after saying why) if it cannot.
-func Exec(name string, image []byte) *sched.Task {
+// load builds a fresh address space holding the ELF image and returns it
+// with the image's entry point, or nil (after saying why): exec's first
+// half, Exec's and ExecArg's.
+func load(name string, image []byte) (*mm.MM, uintptr) {
 	if NextID() < 0 {
 		console.Printf("exec %s: no free task slot\n", name)
-		return nil
+		return nil, 0
 	}
 	m := NewMM()
 	if m == nil {
 		console.Printf("exec %s: out of address spaces or memory\n", name)
-		return nil
+		return nil, 0
 	}
 	entry, ok := LoadELF(m, name, image)
 	if !ok {
 		m.Put()
+		return nil, 0
+	}
+	return m, entry
+}
+
+// Exec creates a task running the ELF image in a fresh address space; it
+// returns nil (after saying why) if it cannot.
+func Exec(name string, image []byte) *sched.Task {
+	m, entry := load(name, image)
+	if m == nil {
 		return nil
 	}
 	t := Start(name, m, entry)

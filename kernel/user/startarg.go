@@ -14,18 +14,8 @@ const argFrame = 16
 // StackTop-16 and starts the program with SP pointing at it. The
 // registers are Exec's.
 func ExecArg(name string, image []byte, arg uint64) *sched.Task {
-	if NextID() < 0 {
-		console.Printf("exec %s: no free task slot\n", name)
-		return nil
-	}
-	m := NewMM()
+	m, entry := load(name, image)
 	if m == nil {
-		console.Printf("exec %s: out of address spaces or memory\n", name)
-		return nil
-	}
-	entry, ok := LoadELF(m, name, image)
-	if !ok {
-		m.Put()
 		return nil
 	}
 	var w [8]byte
