@@ -46,10 +46,13 @@ func isReturnAddress(pc uintptr) bool {
 		isCallRM(loadByte(pc-6), loadByte(pc-5), 2)
 }
 
-// Backtrace collects the faulting pc and the return addresses above it on
-// the stack [lo, hi) that starts at sp. bp is the frame pointer at the
-// fault (amd64 keeps frame pointers; 386 has none, so there the stack is
-// scanned for words that are return addresses).
+// Backtrace collects pc and the return addresses above it on the stack
+// [lo, hi); sp is SP when pc is about to execute (a fault's, or
+// BacktraceHere's) and bp the frame pointer. amd64 code keeps frame
+// pointers: the chain through bp is the backtrace. 386 code keeps none:
+// there the linker's stack-pointer tables unwind it (unwind.go), and only
+// where they cannot — no frame beyond the first — is the stack scanned for
+// words that are return addresses, stale ones included.
 func Backtrace(pc, sp, bp, lo, hi uintptr) Frames {
 	var fr Frames
 	fr.add(pc)
@@ -58,8 +61,9 @@ func Backtrace(pc, sp, bp, lo, hi uintptr) Frames {
 	}
 	if unsafe.Sizeof(pc) == 8 {
 		// A frameless leaf (most asm stubs, small Go leaves) has not pushed
-		// BP: its caller is named only by the return address at SP.
-		if top := load(sp); isReturnAddress(top) && (bp < sp || bp+16 > hi || load(bp+8) != top) {
+		// BP: its caller is named only by the return address at SP (not pc
+		// itself: BacktraceHere's SP holds here's result, pc).
+		if top := load(sp); top != pc && isReturnAddress(top) && (bp < sp || bp+16 > hi || load(bp+8) != top) {
 			fr.add(top)
 		}
 		for bp >= sp && bp+16 <= hi && bp&7 == 0 {
@@ -73,6 +77,9 @@ func Backtrace(pc, sp, bp, lo, hi uintptr) Frames {
 			}
 			bp = next
 		}
+		return fr
+	}
+	if unwind(&fr, pc, sp, lo, hi); fr.N > 1 {
 		return fr
 	}
 	for a := sp &^ 3; a+4 <= hi; a += 4 {

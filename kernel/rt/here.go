@@ -1,5 +1,7 @@
 package rt
 
+import "unsafe"
+
 // A backtrace taken where no trap frame is: a warning (mm's
 // WARN_ON_ONCE analogue) reports where it was called from, and the
 // kernel goes on.
@@ -17,5 +19,9 @@ func here() (pc, sp, bp uintptr)
 func BacktraceHere() Frames {
 	pc, sp, bp := here()
 	g := CurrentG()
-	return Backtrace(pc, sp, bp, g.StackLo, g.StackHi)
+	return Backtrace(pc, sp-hereResults, bp, g.StackLo, g.StackHi)
 }
+
+// hereResults is the size of here's results, which sit at BacktraceHere's
+// SP: here reports sp above them, Backtrace wants SP itself.
+const hereResults = 3 * unsafe.Sizeof(uintptr(0))
