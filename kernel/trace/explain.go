@@ -34,7 +34,7 @@ func Explain(from uint64, kind string, lockup int) {
 	if d := find(end, lo, func(e *Entry) bool { return e.Kind == Detect }); d >= 0 {
 		det = uint64(d)
 	}
-	ep := findEpisode(lo, det+1)
+	ep := findEpisode(lo, det+1, at(det).CPU)
 	console.Print("WHAT HAPPENED (read from the trace above; ticks count from boot):\n")
 	if r := find(det, lo, func(e *Entry) bool { return e.Kind == ResumeWindow && e.VOwner == freedTable }); kind == "FREED-PGD" && r >= 0 {
 		freedResume(lo, uint64(r))
@@ -53,6 +53,7 @@ func Explain(from uint64, kind string, lockup int) {
 	k := r.A
 	step := 0
 	preemptStep := 0
+	multi := findFwd(lo, det+1, func(e *Entry) bool { return e.CPU != r.CPU }) >= 0 // several CPUs: say which
 
 	// The borrow, and the preemption in the window.
 	p := find(uint64(ep.resume), lo, func(e *Entry) bool { return e.Kind == PreemptWindow && e.A == k })
@@ -63,6 +64,9 @@ func Explain(from uint64, kind string, lockup int) {
 			step++
 			out.stepAt(step, se.Tick)
 			out.switchText(se.A, k)
+			if multi {
+				out.printf(" on CPU %d", se.CPU)
+			}
 			out.text(". ")
 			out.task(k)
 			out.text(" is a kernel thread: it has no mm of its own, so it borrows ")
@@ -76,6 +80,9 @@ func Explain(from uint64, kind string, lockup int) {
 		preemptStep = step
 		out.stepAt(step, pe.Tick)
 		out.task(k)
+		if multi {
+			out.printf(" on CPU %d", pe.CPU)
+		}
 		out.text(" flushes the TLB with no preemption guard: `mov~%cr3,%reg` reads ")
 		out.cr3(pe.V)
 		out.text("'s page table into a register, and ")
@@ -100,18 +107,33 @@ func Explain(from uint64, kind string, lockup int) {
 		}
 		out.text(".")
 		out.end()
-		// While it is away: the CR3 load of another mm.
-		if l := findFwd(uint64(p)+1, uint64(ep.resume), func(e *Entry) bool { return e.Kind == CR3Write }); l >= 0 {
+		// While it is away: the CR3 load of another mm, on the CPU where
+		// it resumes (the last one there before the resume, when it was
+		// preempted on another CPU).
+		l := findFwd(uint64(p)+1, uint64(ep.resume), func(e *Entry) bool { return e.Kind == CR3Write && e.CPU == r.CPU })
+		if pe.CPU != r.CPU {
+			l = find(uint64(ep.resume), lo, func(e *Entry) bool { return e.Kind == CR3Write && e.CPU == r.CPU })
+		}
+		if l >= 0 {
 			le := at(uint64(l))
 			step++
 			out.stepAt(step, le.Tick)
+			if pe.CPU != r.CPU {
+				// Earlier, on the CPU it will come back to.
+				out.printf("on CPU %d, where ", le.CPU)
+				out.task(k)
+				out.text(" will resume, ")
+			}
 			out.text("switch_mm loads CR3 = ")
 			out.mm(int(le.X))
 			out.text(" for ")
 			out.task(le.A)
+			if multi && pe.CPU == r.CPU {
+				out.printf(" on CPU %d", le.CPU)
+			}
 			out.text(": its mm differs from the one before. CR3 is right")
 			// Switches after the load: its own, the others, the one back to k.
-			if n := count(uint64(l)+1, uint64(ep.resume), Switch) - 2; n == 1 {
+			if n := count(uint64(l)+1, uint64(ep.resume), Switch, r.CPU) - 2; n == 1 {
 				out.printf(", and stays right through one more switch (to tick %d)", r.Tick)
 			} else if n > 1 {
 				out.printf(", and stays right through %d more switches (to tick %d)", n, r.Tick)
@@ -134,6 +156,9 @@ func Explain(from uint64, kind string, lockup int) {
 	out.task(k)
 	out.text(" now borrows ")
 	out.mm(int(r.X))
+	if p >= 0 && at(uint64(p)).CPU != r.CPU {
+		out.printf(" on CPU %d (it was preempted on CPU %d)", r.CPU, at(uint64(p)).CPU)
+	}
 	out.text(", resumes at `mov~%reg,%cr3` and writes the value it read")
 	if p >= 0 {
 		out.printf(" at tick %d", at(uint64(p)).Tick)
@@ -157,7 +182,7 @@ func Explain(from uint64, kind string, lockup int) {
 		if sw := findFwd(uint64(ep.skip)+1, det+1, func(e *Entry) bool { return e.Kind == Switch && e.B == w }); sw >= 0 {
 			carrier := at(uint64(sw)).A
 			out.switchText(carrier, w)
-			if n := count(uint64(ep.resume)+1, uint64(ep.skip), Borrow); n > 0 && carrier != k {
+			if n := count(uint64(ep.resume)+1, uint64(ep.skip), Borrow, r.CPU); n > 0 && carrier != k {
 				// Lazy threads in between carried the stale CR3 along.
 				out.text(" (")
 				out.task(carrier)
@@ -281,22 +306,27 @@ func lastStep(step int, kind string, lockup int, w int16, from, det uint64) {
 // switch_mm that trusted the wrong CR3 in it (-1: none).
 type episode struct{ resume, skip int64 }
 
-// findEpisode replays the events [lo, end) keeping track of CR3's owner
-// and the running task's active_mm, and returns the episode that matters
-// at end: the one still open, if a user task ran on it or none did;
-// otherwise the last closed one a user task ran on.
-func findEpisode(lo, end uint64) episode {
+// findEpisode replays the events [lo, end) of CPU cpu keeping track of
+// its CR3's owner and its running task's active_mm, and returns the
+// episode that matters at end: the one still open, if a user task ran on
+// it or none did; otherwise the last closed one a user task ran on. (Each
+// CPU has its own CR3: on several, the others' events would make the
+// replay's CR3 and belief those of whichever CPU recorded last.)
+func findEpisode(lo, end uint64, cpu int8) episode {
 	const unknown = -3
 	cur, harmful := episode{-1, -1}, episode{-1, -1}
 	belief, cr3 := unknown, unknown
 	wrong := false
 	for i := lo; i < end; i++ {
 		e := at(i)
+		if e.CPU != cpu {
+			continue
+		}
 		switch e.Kind {
 		case Switch:
 			belief, cr3 = int(e.X), owner(e.CR3)
 			if cr3 != belief && cur.resume < 0 {
-				cur = episode{lastStaleResume(lo, i, cr3), -1}
+				cur = episode{lastStaleResume(lo, i, cr3, cpu), -1}
 			}
 		case Borrow:
 			belief = int(e.X)
@@ -305,7 +335,7 @@ func findEpisode(lo, end uint64) episode {
 		case CR3Skip:
 			belief, cr3 = int(e.X), owner(e.CR3)
 			if cr3 != belief && cur.resume < 0 {
-				cur = episode{lastStaleResume(lo, i, cr3), -1}
+				cur = episode{lastStaleResume(lo, i, cr3, cpu), -1}
 			}
 			if cr3 != belief && cur.resume >= 0 && cur.skip < 0 {
 				cur.skip = int64(i)
@@ -338,17 +368,18 @@ func findEpisode(lo, end uint64) episode {
 	return cur
 }
 
-// lastStaleResume finds, for a CR3 seen holding mm cr3 where the
-// scheduler believes another, the last resume in a flush window before i
-// that wrote that value into CR3 on another mm (-1: none). The replay
+// lastStaleResume finds, for a CR3 of CPU cpu seen holding mm cr3 where
+// the scheduler believes another, the last resume in a flush window on
+// that CPU before i that wrote that value into CR3 on another mm (-1:
+// none). The replay
 // cannot always tell from the resume alone: a task switched back into
 // its window can be preempted there again before its write executes (a
 // pending tick delivered at the IRET, or inject='s breakpoint firing
 // again), so a later resume that seems to have healed CR3 may never have
 // written it.
-func lastStaleResume(lo, i uint64, cr3 int) int64 {
+func lastStaleResume(lo, i uint64, cr3 int, cpu int8) int64 {
 	for j := i; j > lo; j-- {
-		if e := at(j - 1); e.Kind == ResumeWindow && owner(e.V) == cr3 && int(e.X) != cr3 {
+		if e := at(j - 1); e.Kind == ResumeWindow && e.CPU == cpu && owner(e.V) == cr3 && int(e.X) != cr3 {
 			return int64(j - 1)
 		}
 	}
@@ -385,10 +416,11 @@ func findFwd(from, end uint64, ok func(e *Entry) bool) int64 {
 }
 
 // count returns how many entries of kind k lie in [from, end).
-func count(from, end uint64, k Kind) int {
+// count counts the events of kind k in [from, end) recorded by cpu.
+func count(from, end uint64, k Kind, cpu int8) int {
 	n := 0
 	for i := from; i < end; i++ {
-		if at(i).Kind == k {
+		if e := at(i); e.Kind == k && e.CPU == cpu {
 			n++
 		}
 	}

@@ -234,3 +234,51 @@ func TestExplainFreedResume(t *testing.T) {
 		t.Errorf("told as a stale write:\n%s", got)
 	}
 }
+
+// TestExplainTwoCPUs: the two-CPU race of the README (a run of
+// ./qemu.sh stress -a 386 --smp 2 -- flush=racy seed=11, abridged): each
+// CPU has its own CR3, so the story is the detecting CPU's — the stale
+// write on CPU 0 by a task preempted on CPU 1, and CPU 0's first
+// switch_mm that trusted it, not CPU 1's events in between.
+func TestExplainTwoCPUs(t *testing.T) {
+	events := []Entry{
+		{Tick: 9196, CPU: 0, Kind: PreemptWindow, A: 8, B: 32, X: 2, V: 0x2000},
+		{Tick: 9196, CPU: 0, Kind: Switch, A: 8, B: 5, X: 2, CR3: 0x2000},
+		{Tick: 9197, CPU: 0, Kind: CR3Write, A: 3, X: 1, CR3: 0x1000},
+		{Tick: 9197, CPU: 0, Kind: Switch, A: 5, B: 3, X: 1, CR3: 0x1000},
+		{Tick: 9197, CPU: 1, Kind: Borrow, A: 8, X: 1},
+		{Tick: 9197, CPU: 1, Kind: Switch, A: 7, B: 8, X: 1, CR3: 0x1000},
+		{Tick: 9198, CPU: 1, Kind: ResumeWindow, A: 8, B: 0, X: 1, V: 0x2000},
+		{Tick: 9198, CPU: 1, Kind: PreemptWindow, A: 8, B: 32, X: 1, V: 0x2000},
+		{Tick: 9198, CPU: 1, Kind: CR3Write, A: 4, X: 2, CR3: 0x2000},
+		{Tick: 9198, CPU: 1, Kind: Switch, A: 8, B: 4, X: 2, CR3: 0x2000},
+		{Tick: 9199, CPU: 0, Kind: Borrow, A: 8, X: 1},
+		{Tick: 9199, CPU: 0, Kind: Switch, A: 6, B: 8, X: 1, CR3: 0x1000},
+		{Tick: 9199, CPU: 0, Kind: ResumeWindow, A: 8, B: 1, X: 1, V: 0x2000},
+		{Tick: 9200, CPU: 0, Kind: Borrow, A: 6, X: 1},
+		{Tick: 9200, CPU: 0, Kind: Switch, A: 8, B: 6, X: 1, CR3: 0x2000},
+		{Tick: 9201, CPU: 0, Kind: CR3Skip, A: 3, X: 1, CR3: 0x2000},
+		{Tick: 9201, CPU: 0, Kind: Switch, A: 6, B: 3, X: 1, CR3: 0x2000},
+		{Tick: 9201, CPU: 0, Kind: Fault, A: 3, X: 1, V: 0x5010b7c4, CR3: 0x2000},
+		{Tick: 9202, CPU: 1, Kind: CR3Skip, A: 4, X: 2, CR3: 0x2000}, // CPU 1 is right: no episode there
+		{Tick: 9202, CPU: 1, Kind: Switch, A: 7, B: 4, X: 2, CR3: 0x2000},
+		{Tick: 9202, CPU: 0, Kind: Switch, A: 3, B: 5, X: 1, CR3: 0x2000},
+		{Tick: 9205, CPU: 0, Kind: CR3Skip, A: 3, X: 1, CR3: 0x2000},
+		{Tick: 9205, CPU: 0, Kind: Switch, A: 6, B: 3, X: 1, CR3: 0x2000},
+		{Tick: 9205, CPU: 0, Kind: Detect, A: 3},
+	}
+	got := explain(t, events, "LOCKUP")
+	flat := strings.Join(strings.Fields(got), " ")
+	for _, want := range []string{
+		"kflush[8] on CPU 1 flushes the TLB with no preemption guard",
+		"tick 9197: kflush[7] -> kflush[8] on CPU 1.",
+		"tick 9197: on CPU 0, where kflush[8] will resume, switch_mm loads CR3 = mm 1 for worker[3]",
+		"kflush[8] now borrows mm 1 on CPU 0 (it was preempted on CPU 1), resumes at `mov %reg,%cr3` and writes the value it read at tick 9198: CR3 = mm 2",
+		"tick 9201: kflush[6] -> worker[3] (kflush[6], another lazy kernel thread, borrowed mm 1 after the write and ran on the stale CR3 too): switch_mm(mm 1, mm 1) sees the same mm and skips the CR3 load",
+		"worker[3] faults at 0x5010b7c4",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the explanation lacks %q:\n%s", want, got)
+		}
+	}
+}
