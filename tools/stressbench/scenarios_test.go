@@ -80,3 +80,14 @@ func TestEvidenceRows(t *testing.T) {
 		}
 	}
 }
+
+// TestBootTargetUnrounded: the boot ratio is judged before it is rounded
+// for the report, so the printed verdict and the JSON agree.
+func TestBootTargetUnrounded(t *testing.T) {
+	if b := bootTarget(1.2043); b.Met || b.Value != 1.2 {
+		t.Errorf("1.2043x: met %v, value %v; want missed, reported as 1.2", b.Met, b.Value)
+	}
+	if b := bootTarget(1.19); !b.Met {
+		t.Errorf("1.19x: missed")
+	}
+}
