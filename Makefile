@@ -48,11 +48,16 @@ build-all:
 # the recipe shell's pid), so they cannot corrupt each other and need no
 # lock: the last rename wins, and with -trimpath every build of the same
 # tree writes the same bytes. mkinitrd and mkimage do the same.
+# The kernel's own build of kernel/preempt's fast paths: without the
+# override that host tests need (kernel/preempt/preempt_*.s; the flag's
+# one use, checked by tests/preempt_fastpath_test.go).
+KERNEL_ASMFLAGS := tlbrace/kernel/preempt=-D=TLBRACE_KERNEL
+
 $(KERNEL): FORCE
 	@mkdir -p $(BUILD)
 	@set -e; tmp=$@.$$$$.tmp; trap 'rm -f "$$tmp"' EXIT; \
 	$(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,echo) "$(GO) build -trimpath -o $$tmp ./boot && mbpatch $$tmp && mv $$tmp $@"; \
-	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -o "$$tmp" -ldflags '$(LDFLAGS_$(ARCH))' ./boot; \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(ARCH) $(GO) build -trimpath -o "$$tmp" -ldflags '$(LDFLAGS_$(ARCH))' -asmflags '$(KERNEL_ASMFLAGS)' ./boot; \
 	$(GO) run ./tools/mbpatch "$$tmp"; \
 	mv -f "$$tmp" $@
 

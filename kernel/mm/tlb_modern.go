@@ -1,6 +1,8 @@
 package mm
 
 import (
+	"sync/atomic"
+
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
 	"tlbrace/kernel/preempt"
@@ -43,8 +45,12 @@ var (
 	// the caller preemptible: the assertion's condition. Every one is
 	// counted; only the first is reported (WARN_ON_ONCE).
 	PreemptibleFlushes uint64
-	// warnedPreemptible: the report has been printed (once per boot).
-	warnedPreemptible bool
+	// warnedPreemptible: the report has been claimed (once per boot). The
+	// caller it reports on is preemptible, so the claim must be one atomic
+	// step: a check, a preemption, another task's check and then both
+	// stores would print the WARNING twice (an injected caller=racy run
+	// did, on 386).
+	warnedPreemptible atomic.Bool
 
 	// irqsOn reports whether interrupts are enabled, through a variable
 	// so host tests can stand in for EFLAGS.
@@ -133,10 +139,9 @@ func warnIfPreemptible(primitive string) {
 		t = Current()
 	}
 	trace.Add(trace.Warn, t.ID, 0, t.ActiveMM.IDOrNone(), 0, readCR3())
-	if warnedPreemptible {
+	if !warnedPreemptible.CompareAndSwap(false, true) {
 		return
 	}
-	warnedPreemptible = true
 	// The report itself runs non-preemptible: preempted half-way, a
 	// detection elsewhere could end the run before it is printed whole.
 	preempt.Disable()

@@ -39,7 +39,8 @@ var (
 	// override, when set, is the state Current returns whatever runs. A
 	// host process (the unit tests) has no kernel g to find a task's
 	// state through: until the kernel calls Boot, one State stands for
-	// whatever runs.
+	// whatever runs. (The kernel's own build of the fast paths does not
+	// read it at all: preempt_*.s, TLBRACE_KERNEL.)
 	override = &hosted
 	hosted   State
 

@@ -139,6 +139,16 @@ func scriptShift(name string) (int, error) {
 	return 0, fmt.Errorf("qemu: qemu.sh has no %s= line", name)
 }
 
+// Kernel builds the kernel for arch as a run would (make, once per
+// process) and returns its path: for tests that read the image itself.
+func Kernel(arch string) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	return buildKernel(root, arch)
+}
+
 // RepoRoot returns the repository's root: the nearest directory above the
 // working directory whose go.mod says module tlbrace.
 func RepoRoot() (string, error) { return repoRoot() }
