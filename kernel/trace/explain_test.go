@@ -75,10 +75,21 @@ func explain(t *testing.T, events []Entry, kind string) string {
 	return out.String()
 }
 
+// mustTell fails t for every phrase the explanation got lacks; both are
+// compared with their whitespace folded (the text is wrapped).
+func mustTell(t *testing.T, got string, phrases ...string) {
+	t.Helper()
+	flat := strings.Join(strings.Fields(got), " ")
+	for _, want := range phrases {
+		if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("the explanation lacks %q:\n%s", want, got)
+		}
+	}
+}
+
 func TestExplainTheReadmeRace(t *testing.T) {
 	got := explain(t, readmeRace, "LOCKUP")
-	flat := strings.Join(strings.Fields(got), " ") // the text as one line: wrapping aside
-	for _, want := range []string{
+	mustTell(t, got,
 		"WHAT HAPPENED (",
 		"  1. tick 202: worker[2] -> kflush[4]. kflush[4] is a kernel thread",
 		"borrows mm 1 (lazy TLB): no CR3 write",
@@ -95,11 +106,7 @@ func TestExplainTheReadmeRace(t *testing.T) {
 		"LOCKUP after 4 faults in a row.",
 		"With flush=fixed step 2 cannot happen",
 		"WHAT HAPPENED END",
-	} {
-		if !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
-			t.Errorf("the explanation lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if !strings.HasSuffix(got, "WHAT HAPPENED END\n") || !strings.HasPrefix(got, "WHAT HAPPENED (") {
 		t.Errorf("the explanation is not framed by its header and end lines:\n%s", got)
 	}
@@ -120,14 +127,10 @@ func TestExplainInjectionAndMismatch(t *testing.T) {
 	ev[3].B = vecDebug
 	ev = append(ev, Entry{Tick: 208, Kind: Detect, A: 5})
 	got := explain(t, ev, "CR3-MISMATCH")
-	for _, want := range []string{
+	mustTell(t, got,
 		"a debug-register breakpoint on the CR3 write (inject=) preempts it",
 		"tick 208: the debug check at the switch to kflush[5] (checkcr3=on)",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("the explanation lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "skips the CR3") {
 		t.Errorf("no user task ran on the stale CR3, yet the explanation says one did:\n%s", got)
 	}
@@ -185,16 +188,11 @@ func TestExplainResumePreemptedAgain(t *testing.T) {
 		{Tick: 13, Kind: Detect, A: 3},
 	}
 	got := explain(t, events, "LOCKUP")
-	flat := strings.Join(strings.Fields(got), " ")
-	for _, want := range []string{
+	mustTell(t, got,
 		"1. tick 11: worker[2] -> kflush[6]",
 		"writes the value it read at tick 11: CR3 = mm 1 while its active_mm is mm 2",
 		"switch_mm(mm 2, mm 2) sees the same mm and skips the CR3 load",
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the explanation lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "holds no stale CR3 write") {
 		t.Errorf("no story told:\n%s", got)
 	}
@@ -218,18 +216,13 @@ func TestExplainFreedResume(t *testing.T) {
 		{Tick: 32, Kind: Detect, A: 4},
 	}
 	got := explain(t, events, "FREED-PGD")
-	flat := strings.Join(strings.Fields(got), " ")
-	for _, want := range []string{
+	mustTell(t, got,
 		"1. tick 30: kflush[4] flushes the TLB with no preemption guard: `mov %cr3,%reg` reads mm 3's page table",
 		"2. tick 31: the last reference to mm 3 goes",
 		"its page directory 0x5000 is freed",
 		"3. tick 32: kflush[4] resumes at `mov %reg,%cr3` borrowing mm 1, about to write 0x5000",
 		"reports FREED-PGD",
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the explanation lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "holds no stale CR3 write") || strings.Contains(got, "Nothing notices") {
 		t.Errorf("told as a stale write:\n%s", got)
 	}
@@ -268,17 +261,12 @@ func TestExplainTwoCPUs(t *testing.T) {
 		{Tick: 9205, CPU: 0, Kind: Detect, A: 3},
 	}
 	got := explain(t, events, "LOCKUP")
-	flat := strings.Join(strings.Fields(got), " ")
-	for _, want := range []string{
+	mustTell(t, got,
 		"kflush[8] on CPU 1 flushes the TLB with no preemption guard",
 		"tick 9197: kflush[7] -> kflush[8] on CPU 1.",
 		"tick 9197: on CPU 0, where kflush[8] will resume, switch_mm loads CR3 = mm 1 for worker[3]",
 		"kflush[8] now borrows mm 1 on CPU 0 (it was preempted on CPU 1), resumes at `mov %reg,%cr3` and writes the value it read at tick 9198: CR3 = mm 2",
 		"tick 9201: kflush[6] -> worker[3] (kflush[6], another lazy kernel thread, borrowed mm 1 after the write and ran on the stale CR3 too): switch_mm(mm 1, mm 1) sees the same mm and skips the CR3 load",
 		"worker[3] faults at 0x5010b7c4",
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the explanation lacks %q:\n%s", want, got)
-		}
-	}
+	)
 }
