@@ -40,6 +40,9 @@ type cpuState struct {
 	// The tick (timer.go, overhead.go) and the switch measurement.
 	jitter                         Rand
 	tickTSC, tickStart, preemptTSC uint64
+	tickDue                        uint64 // TSC when the armed countdown runs out at the earliest (armFor)
+	tickDeferred                   bool   // the open tick's preemption waits for a preempt_enable (deferTick)
+	leftover                       bool   // the timer interrupt being handled is a leftover (timer.go), no tick
 
 	// Counters, for the monitor's per-CPU lines.
 	Ticks, Switches, Idle uint64

@@ -27,7 +27,41 @@ var TickCycles uint64
 func tickDone(c *cpuState) {
 	if c.tickStart != 0 {
 		atomic.AddUint64(&TickCycles, asm.Rdtsc()-c.tickStart)
-		c.tickStart = 0
+		c.tickStart, c.tickDeferred = 0, false
 		arm(c) // the next tick comes after a full interval of task time
 	}
 }
+
+// deferTick keeps the tick open when its preemption was deferred: the
+// interrupted task held preempt_count (a guarded flush, a spinlock) and
+// runs on only to its preempt_enable, whose switch is this tick's work,
+// not task time. Armed when the task went on, the next tick's countdown
+// ran through that switch — a few hundred instructions, longer than the
+// whole interval at the evidence shift — and came due at the next task's
+// first interruptible instruction (asm.RestoreFlags in schedule(): 11 %
+// of all ticks of a guarded stress run, none of them among the tasks'
+// instructions). So the tick closes at the deferred switch instead
+// (finishTaskSwitch, or schedule picking the task again), which arms the
+// next one, and what is armed here is a backstop, deferBackstop
+// intervals long: a task that stays in its preemption-off section, or
+// never calls preempt_enable, still gets a tick from it and, deferred
+// again, the usual interval from then on. (Stopping the backstop at the
+// switch would cost a timer write of its own, as dear as the arm under
+// -icount; one that runs out during the switch anyway leaves a leftover
+// interrupt, which tick recognises: timer.go.)
+func deferTick(c *cpuState) {
+	switch {
+	case c.tickStart == 0:
+	case c.tickDeferred: // the backstop came due: a long preemption-off section
+		arm(c)
+	default:
+		c.tickDeferred = true
+		armFor(c, MeanCount*deferBackstop)
+	}
+}
+
+// deferBackstop is the backstop of a deferred tick, in mean intervals:
+// at the evidence shift an interval is ~200 instructions, a switch ~600,
+// and with 8 intervals one guarded stress run in a hundred still ran a
+// backstop out (leftover_ticks in its STAT lines); with 16 none did.
+const deferBackstop = 16

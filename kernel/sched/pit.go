@@ -75,11 +75,17 @@ func picDisable() {
 // plain TCG on a loaded machine one came out at 23 GHz for QEMU's 1 GHz
 // timer, every tick 23 times too long, a 3-second fuzz run 90 seconds of
 // ticks (found by TestFuzz). Under -icount every run measures the same.
+//
+// It also sets tscPerCount from the run it keeps: the TSC cycles the
+// same interval took, per LAPIC count.
 func calibrateLAPIC() uint64 {
-	rate := calibrateOnce()
+	rate, tsc := calibrateOnce()
 	for i := 1; i < calibrateRuns; i++ {
-		rate = min(rate, calibrateOnce())
+		if r, t := calibrateOnce(); r < rate {
+			rate, tsc = r, t
+		}
 	}
+	tscPerCount = tsc
 	return rate
 }
 
@@ -87,8 +93,9 @@ func calibrateLAPIC() uint64 {
 const calibrateRuns = 3
 
 // calibrateOnce measures the LAPIC timer's rate against PIT channel 2
-// over calibrateMs milliseconds.
-func calibrateOnce() uint64 {
+// over calibrateMs milliseconds, and the TSC's cycles per LAPIC count
+// over the same interval (16.16 fixed point).
+func calibrateOnce() (rate, tscPerCount uint64) {
 	count := uint16(pitHz * calibrateMs / 1000)
 	gate := asm.Inb(pitGatePort)
 	asm.Outb(pitGatePort, gate&^3) // gate low, speaker off
@@ -97,11 +104,14 @@ func calibrateOnce() uint64 {
 	asm.Outb(pitCh2, uint8(count>>8))
 	apic.Write(apic.RegLVTTimer, apic.LVTMasked)
 	apic.Write(apic.RegInitCount, 0xffffffff)
+	tsc := asm.Rdtsc()
 	asm.Outb(pitGatePort, gate&^3|1) // gate high: channel 2 counts
 	for asm.Inb(pitGatePort)&0x20 == 0 {
 	}
 	elapsed := 0xffffffff - apic.Read(apic.RegCurCount)
+	tsc = asm.Rdtsc() - tsc
 	apic.Write(apic.RegInitCount, 0)
 	asm.Outb(pitGatePort, gate)
-	return uint64(elapsed) * pitHz / uint64(count) // count PIT ticks last count/pitHz s
+	return uint64(elapsed) * pitHz / uint64(count), // count PIT ticks last count/pitHz s
+		tsc << 16 / max(uint64(elapsed), 1)
 }

@@ -33,29 +33,43 @@ var (
 // Kernel or user mode alike: if the timer asked for a reschedule and the
 // task is not inside preemptDisable, switch now — even if it was
 // interrupted between `mov %cr3,%reg` and `mov %reg,%cr3`. Either way the
-// tick, if one is open, ends when a task runs again (overhead.go).
+// tick, if one is open, ends when a task runs again (overhead.go) — or,
+// when preempt_count holds the preemption back, at the switch its
+// preempt_enable makes (deferTick).
 func preemptIRQ(f *trap.Frame) {
 	if !started {
 		return
 	}
+	if c := this(); c.leftover {
+		c.leftover = false
+		return // a leftover timer interrupt, no tick (timer.go)
+	}
 	if this().curr.exiting {
 		doExit() // never returns (exit.go)
 	}
-	preemptOnReturn(f)
+	if preemptOnReturn(f) {
+		deferTick(this())
+		return
+	}
 	tickDone(this()) // this CPU's: the task may have come back on another
 }
 
-func preemptOnReturn(f *trap.Frame) {
+// preemptOnReturn preempts the interrupted task if the timer asked for it
+// and the task may be preempted. It reports whether the timer's preemption
+// was held back by preempt_count: the task goes on, to its preempt_enable,
+// which switches.
+func preemptOnReturn(f *trap.Frame) (deferred bool) {
 	c := this()
 	t := c.curr
 	if !t.Preempt.NeedResched {
-		return
+		return false
 	}
 	if t.Preempt.Count != 0 {
-		return // preempt_enable will reschedule, and count it (preempt.Deferred)
+		// preempt_enable will reschedule, and count it (preempt.Deferred)
+		return f.Vector == trap.VecTimer
 	}
 	if f.Flags&asm.FlagIF == 0 {
-		return // an exception (the injector's #DB) inside an interrupts-off section: not preemptible either
+		return false // an exception (the injector's #DB) inside an interrupts-off section: not preemptible either
 	}
 	if t.State == Running {
 		t.Preemptions++
@@ -75,6 +89,7 @@ func preemptOnReturn(f *trap.Frame) {
 		}
 	}
 	schedule()
+	return false
 }
 
 // preemptSchedule is preempt_schedule(): preempt_enable found a pending

@@ -135,6 +135,7 @@ func scheduleLocked(c *cpuState) {
 	}
 	prev.inWindow, prev.windowFrame = false, nil
 	rqLock.Release()
+	tickDone(c) // a deferred tick ends here too (overhead.go)
 }
 
 // Chooser, when set, replaces the policy (systematic exploration): it

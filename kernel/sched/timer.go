@@ -98,7 +98,46 @@ func StartTimer(hz, seed uint64) {
 func ignore(*trap.Frame, *rt.G) {}
 
 // arm starts c's next tick's jittered countdown (on CPU c).
-func arm(c *cpuState) { armCount(MeanCount/2 + c.jitter.Intn(MeanCount)) }
+func arm(c *cpuState) { armFor(c, MeanCount/2+c.jitter.Intn(MeanCount)) }
+
+// armFor starts c's countdown of n counts and notes, in TSC cycles, when
+// it runs out at the earliest (the TSC is read before the countdown
+// starts): what tick checks for a leftover interrupt.
+func armFor(c *cpuState, n uint32) {
+	c.tickDue = asm.Rdtsc() + uint64(n)*tscPerCount>>16
+	armCount(n)
+}
+
+// tscPerCount is the TSC cycles per LAPIC timer count, 16.16 fixed point,
+// measured with the rate (calibrateLAPIC); 0 with the PIT, which turns
+// the leftover check off.
+var tscPerCount uint64
+
+// LeftoverTicks counts leftover timer interrupts (leftover, below).
+var LeftoverTicks uint64
+
+// leftover reports whether a timer interrupt arriving at tsc is a
+// leftover: the interrupt of a countdown that ran out while interrupts
+// were off, before the latest one was armed (a deferred tick's backstop,
+// run out during a long preemption-off section and its switch: deferTick).
+// It arrives at the first interruptible instruction, before the latest
+// countdown can have run out. Taken as a tick, its switch would run
+// through that countdown too, whose interrupt would then be pending at
+// the next task's first instruction, and so on: a chain of ticks each
+// preempting a task before it runs one instruction of its own (a guarded
+// stress run with 16 flushers starved in one: 91 % of its ticks landed
+// where the same task had been preempted the time before). A leftover is
+// only acknowledged, and the countdown armed again for what is left of it
+// (should the TSC estimate be wrong, a tick still comes), costing one
+// timer write instead of a chain.
+func leftover(c *cpuState, tsc uint64) bool {
+	if tsc >= c.tickDue || tscPerCount == 0 {
+		return false
+	}
+	LeftoverTicks++
+	armCount(uint32(max((c.tickDue-tsc)<<16/tscPerCount, 1)))
+	return true
+}
 
 // tick is the timer interrupt: acknowledge first (so the in-service bit
 // cannot block the next tick if we switch away), count, wake sleepers,
@@ -106,17 +145,22 @@ func arm(c *cpuState) { armCount(MeanCount/2 + c.jitter.Intn(MeanCount)) }
 // interrupt (preemptIRQ) unless the task is in preemptDisable. The next
 // tick is armed by tickDone, when a task runs again: every way out of a
 // tick passes there (preemptIRQ's end, or finishTaskSwitch in the task
-// switched to), so the one-shot is armed exactly once per tick. (A
-// "backstop" count written here as well would cost more than it guards:
-// under QEMU's -icount every write of the timer's count recomputes the
-// instruction deadline and kicks the vCPU out of its execution loop —
-// measured, a second write per tick made a stress run 30-40 % slower in
-// wall time for the same guest run.)
+// switched to), so the one-shot is armed once per tick — twice when the
+// preemption is deferred (deferTick's backstop). (A backstop written on
+// every tick would cost more than it guards: under QEMU's -icount every
+// write of the timer's count recomputes the instruction deadline and
+// kicks the vCPU out of its execution loop — measured, a second write
+// per tick made a stress run 30-40 % slower in wall time for the same
+// guest run.) An interrupt that arrives before the armed countdown can
+// have run out is no tick (leftover).
 func tick(f *trap.Frame, g *rt.G) {
 	c := this()
-	c.tickTSC = asm.Rdtsc()
-	c.tickStart = c.tickTSC
+	now := asm.Rdtsc()
 	eoi()
+	if c.leftover = leftover(c, now); c.leftover {
+		return // not a tick: preemptIRQ lets the task go on
+	}
+	c.tickTSC, c.tickStart = now, now
 	c.Ticks++
 	c.curr.Ticks++
 	if Windows.InWindow(f.IP) {

@@ -126,11 +126,11 @@ func printStat(second uint64) {
 		console.Printf("STAT t=%ds ", second)
 	}
 	now := asm.Rdtsc()
-	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d "+
+	console.Printf("ticks=%d switches=%d preemptions=%d window_hits=%d window_preemptions=%d deferred=%d leftover_ticks=%d "+
 		"flushes=%d global_flushes=%d unguarded_lazy_flushes=%d borrows=%d cr3_writes=%d cr3_skips=%d "+
 		"spurious_faults=%d spurious_episodes=%d demand_faults=%d injections=%d injections_refused=%d steered=%d detections=%d tick_overhead=%d%% guest_tsc=%d",
 		ticks, c.Switches, c.Preemptions, c.WindowHits, c.WindowPreemptions,
-		c.Deferred, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
+		c.Deferred, c.LeftoverTicks, c.Flushes, c.GlobalFlushes, c.UnguardedLazyFlushes, c.Borrows,
 		c.CR3Writes, c.CR3Skips, c.SpuriousFaults, c.SpuriousEpisodes, c.DemandFaults, c.Injections, c.InjectionsRefused,
 		c.Steered, detections(),
 		tickShare(sched.TickCycles-statStartCycles, now-statStartTSC),

@@ -84,7 +84,7 @@ type Counts struct {
 	Switches, Preemptions, WindowHits, WindowPreemptions, Deferred                uint64
 	Flushes, GlobalFlushes, UnguardedLazyFlushes, Borrows, CR3Writes, CR3Skips    uint64
 	SpuriousFaults, SpuriousEpisodes, DemandFaults, Injections, InjectionsRefused uint64
-	Steered                                                                       uint64
+	Steered, LeftoverTicks                                                        uint64
 }
 
 var (
@@ -214,7 +214,7 @@ func counts() Counts {
 		Borrows: sched.LazyBorrows, CR3Writes: sched.CR3Writes, CR3Skips: sched.CR3Skips,
 		SpuriousFaults: mm.SpuriousFaults, SpuriousEpisodes: mm.SpuriousEpisodes, DemandFaults: mm.DemandFaults,
 		Injections: inject.Injections, InjectionsRefused: inject.Refused,
-		Steered: Steered,
+		Steered: Steered, LeftoverTicks: sched.LeftoverTicks,
 	}
 }
 
@@ -228,7 +228,7 @@ func since(b *Counts) Counts {
 		c.Borrows - b.Borrows, c.CR3Writes - b.CR3Writes, c.CR3Skips - b.CR3Skips,
 		c.SpuriousFaults - b.SpuriousFaults, c.SpuriousEpisodes - b.SpuriousEpisodes, c.DemandFaults - b.DemandFaults,
 		c.Injections - b.Injections, c.InjectionsRefused - b.InjectionsRefused,
-		c.Steered - b.Steered,
+		c.Steered - b.Steered, c.LeftoverTicks - b.LeftoverTicks,
 	}
 }
 
