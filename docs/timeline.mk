@@ -62,7 +62,7 @@ race-doc:
 	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
-	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
+	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/shoot-noreload-386.svg docs/samples/shoot-noreload-386.log
 	$(GO) run ./tools/timeline -svg docs/shoot-skiplazy-386.svg docs/samples/shoot-skiplazy-386.log
 
@@ -76,6 +76,6 @@ samples: build-all
 	$(GO) run ./tools/timeline -svg docs/race-386.svg docs/samples/racy-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/race-exit-386.svg docs/samples/exit-386-seed1.log
 	$(GO) run ./tools/timeline -svg docs/race-caller-386.svg docs/samples/caller-386-seed1.log
-	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed2.log
+	$(GO) run ./tools/timeline -svg docs/race-smp-386.svg docs/samples/racy-smp-386-seed3.log
 	$(GO) run ./tools/timeline -svg docs/shoot-noreload-386.svg docs/samples/shoot-noreload-386.log
 	$(GO) run ./tools/timeline -svg docs/shoot-skiplazy-386.svg docs/samples/shoot-skiplazy-386.log

@@ -16,7 +16,7 @@ func TestCommittedPictureIsUpToDate(t *testing.T) {
 		{"docs/race-386.svg", "docs/samples/racy-386-seed3.log"},
 		{"docs/race-exit-386.svg", "docs/samples/exit-386-seed1.log"},
 		{"docs/race-caller-386.svg", "docs/samples/caller-386-seed1.log"},
-		{"docs/race-smp-386.svg", "docs/samples/racy-smp-386-seed2.log"},
+		{"docs/race-smp-386.svg", "docs/samples/racy-smp-386-seed3.log"},
 		{"docs/shoot-noreload-386.svg", "docs/samples/shoot-noreload-386.log"},
 		{"docs/shoot-skiplazy-386.svg", "docs/samples/shoot-skiplazy-386.log"},
 	} {
