@@ -38,9 +38,9 @@ func tickDone(c *cpuState) {
 // not task time. Armed when the task went on, the next tick's countdown
 // ran through that switch — a few hundred instructions, longer than the
 // whole interval at the evidence shift — and came due at the next task's
-// first interruptible instruction (asm.RestoreFlags in schedule(): 11 %
-// of all ticks of a guarded stress run, none of them among the tasks'
-// instructions). So the tick closes at the deferred switch instead
+// first interruptible instruction (after the popf of asm.RestoreFlags in
+// schedule(), or the switch's tail: 9 % of a guarded stress run's ticks,
+// none of them among the tasks' instructions). So the tick closes at the deferred switch instead
 // (finishTaskSwitch, or schedule picking the task again), which arms the
 // next one, and what is armed here is a backstop, deferBackstop
 // intervals long: a task that stays in its preemption-off section, or
