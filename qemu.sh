@@ -38,7 +38,7 @@
 #   --evidence      -icount at the evidence shift (EVIDENCE_SHIFT below): the
 #                   most timer interrupts inside flush windows per wall
 #                   second, for runs that prove a fix holds rather than
-#                   time a race (docs/performance.md)
+#                   time a race (docs/performance.md); one CPU only
 #   --shift N|auto  -icount with shift N (0..10), or QEMU's adaptive shift by name
 #   --record FILE   record the run for replay (implies --icount)
 #   --replay FILE   replay a recorded run (implies --icount)
@@ -136,6 +136,14 @@ case "$arch" in
   amd64) qemu=qemu-system-x86_64; cpu=${cpumodel:-qemu64},+pge,+apic ;;
   *) die "unknown architecture '$arch' (valid: 386, amd64)" ;;
 esac
+# The evidence shift is one CPU's. Under -icount the CPUs take turns on
+# one instruction count, so with N of them each gets 1/N of a tick's 195
+# instructions, fewer than the tick's own way back into a task: the
+# workers starve and the stress watchdog says so (STARVED, measured with
+# --smp 2). Several CPUs run at the stress shift.
+if [ "$icount" = "shift=$EVIDENCE_SHIFT,sleep=off" ] && [ "${smp:-1}" -gt 1 ]; then
+  die "--smp $smp at icount shift $EVIDENCE_SHIFT (--evidence): a tick holds too few instructions per CPU and the tasks starve; use --icount (shift $STRESS_SHIFT) with several CPUs"
+fi
 [ -n "$kernel" ] || kernel="$here/build/$arch/kernel.elf"
 [ -n "$initrd" ] || { [ -f "$here/build/$arch/initrd.cpio" ] && initrd="$here/build/$arch/initrd.cpio"; } || true
 [ -f "$kernel" ] || die "no kernel at $kernel (run: make build ARCH=$arch)"

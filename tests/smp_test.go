@@ -74,6 +74,14 @@ func TestSMPBadInput(t *testing.T) {
 			t.Errorf("qemu.sh --smp %s: %v, %q; want a refusal naming it", n, err, out)
 		}
 	}
+	// The evidence shift is one CPU's: with two, the tasks starve.
+	out, err := exec.Command("../qemu.sh", "--dry-run", "--evidence", "--smp", "2").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--smp 2 at icount shift") || !strings.Contains(string(out), "--icount") {
+		t.Errorf("qemu.sh --evidence --smp 2: %v, %q; want a refusal naming --smp and --icount", err, out)
+	}
+	if out, err := exec.Command("../qemu.sh", "--dry-run", "--icount", "--smp", "2").CombinedOutput(); err != nil {
+		t.Errorf("qemu.sh --icount --smp 2: %v, %q; want it accepted", err, out)
+	}
 	forArch(t, func(t *testing.T, arch string) {
 		for _, w := range []struct{ word, want string }{
 			{"maxcpus=0", "out of range for maxcpus= (1..4)"},
