@@ -7,17 +7,8 @@
 // no task's g runs (an interrupt handler's g, the boot thread before the
 // scheduler): host tests' override first, else g from the TLS slot
 // ((TLS) is FS:-8, the load compiled code does), then g.Thread.
-//
-// No task can be switched in between: the State found is the running
-// task's own, and a preemption after the lookup leaves it that task's
-// (the task takes the pointer with it, to whichever CPU it resumes on).
-//
-// The kernel's own build (the Makefile passes -D=TLBRACE_KERNEL to this
-// package's assembler) has no host test to serve and leaves the override
-// out: 3 of Disable's 10 instructions and of Enable's 13, a fifth of a
-// guarded flush — and of the stress flushers' window density
-// (docs/performance.md). tests/preempt_fastpath_test.go checks the built
-// kernels.
+// Why no task can change under it, and why the kernel's build leaves the
+// override out (TLBRACE_KERNEL): preempt.go, above Current.
 #ifdef TLBRACE_KERNEL
 #define OVERRIDE
 #else
