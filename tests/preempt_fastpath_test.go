@@ -2,6 +2,7 @@ package tests
 
 import (
 	"debug/elf"
+	"strings"
 	"testing"
 
 	"golang.org/x/arch/x86/x86asm"
@@ -13,8 +14,10 @@ import (
 // kernel/preempt's fast paths without the host tests' override
 // (-D=TLBRACE_KERNEL, the Makefile's KERNEL_ASMFLAGS): preempt.Disable,
 // Enable and Current never read preempt.override. Without the flag every
-// guarded flush costs three instructions more, a fifth of it, and the
-// stress flushers hit a window that much less often (docs/performance.md).
+// guarded flush costs six instructions more, and the stress flushers hit
+// a window that much less often (docs/performance.md). And the lookup is
+// two loads, with no test for a g without a task (every g has a State:
+// preempt.AttachCPU): Disable is those two, its increment and RET.
 func TestPreemptFastPathIsTheKernels(t *testing.T) {
 	forArch(t, func(t *testing.T, arch string) {
 		path, err := qemu.Kernel(arch)
@@ -50,7 +53,7 @@ func TestPreemptFastPathIsTheKernels(t *testing.T) {
 			t.Fatalf("%s: preempt.override at %#x, fast paths found: %d", path, override, len(funcs))
 		}
 		for name, s := range funcs {
-			n := 0
+			n, branches := 0, 0
 			for pc := s.Value; pc < s.Value+s.Size; {
 				inst, err := decodeAt(f, pc, mode)
 				if err != nil {
@@ -62,10 +65,16 @@ func TestPreemptFastPathIsTheKernels(t *testing.T) {
 						t.Errorf("%s: %s reads preempt.override: built without -D=TLBRACE_KERNEL", name, x86asm.GNUSyntax(inst, pc, nil))
 					}
 				}
+				if inst.Op >= x86asm.JA && inst.Op <= x86asm.JS && inst.Op != x86asm.JMP {
+					branches++
+				}
 				pc += uint64(inst.Len)
 				n++
 			}
 			t.Logf("%s: %d instructions", name, n)
+			if strings.HasPrefix(name, "tlbrace/kernel/preempt.Disable") && (n != 4 || branches != 0) {
+				t.Errorf("%s: %d instructions, %d conditional branches: want the two loads of the lookup, INCL and RET", name, n, branches)
+			}
 		}
 	})
 }

@@ -72,8 +72,12 @@ func SetCurrent(s *State) {
 }
 
 // Boot makes Current find the running task's state through its g, as
-// the kernel runs: its Main calls it before anything else.
-func Boot() { override = nil }
+// the kernel runs: its Main calls it before anything else, on the boot
+// thread, whose g has its CPU's state until the scheduler makes it task 0.
+func Boot() {
+	AttachCPU(rt.CurrentG(), 0)
+	override = nil
+}
 
 // Current returns the running task's state (in an interrupt handler, the
 // CPU's interrupt state, not the interrupted task's). Current, Disable,
@@ -81,9 +85,9 @@ func Boot() { override = nil }
 // preempt_amd64.s): a flush calls Disable and Enable around its two
 // instructions, and the stress workload's flushers do nothing else, so
 // every instruction here is one fewer flush window per tick. Each is the
-// same few loads — the TLS slot, its g, g.Thread — then one instruction
-// on the count; the rare cases (no task's g, an unbalanced or pending
-// Enable) tail-call the Go functions below. Linux x86 does the same for
+// same two loads — the TLS slot, then g.Thread — and one instruction
+// on the count; the rare cases (an unbalanced or pending Enable)
+// tail-call the Go functions below. Linux x86 does the same for
 // the same reason: its preempt_count is one instruction away
 // (arch/x86/include/asm/preempt.h).
 //
@@ -94,8 +98,8 @@ func Boot() { override = nil }
 //
 // The kernel's own build (the Makefile passes -D=TLBRACE_KERNEL to this
 // package's assembler) has no host test to serve and leaves the override
-// out: 3 of Disable's 10 instructions and of Enable's 13, a fifth of a
-// guarded flush — and of the stress flushers' window density
+// out: 3 instructions of each, as many as the lookup itself — and a
+// window of the stress flushers' every 20 or so instructions
 // (docs/performance.md). tests/preempt_fastpath_test.go checks the built
 // kernels.
 func Current() *State
@@ -116,30 +120,20 @@ func Preemptible() bool
 // Attach makes s the state of the task g belongs to.
 func Attach(g *rt.G, s *State) { g.Thread = unsafe.Pointer(s) }
 
-// The offset of rt.G's Thread, for the assembly (go_asm.h).
-const gThread = unsafe.Offsetof(rt.G{}.Thread)
+// AttachCPU gives g, which runs on CPU cpu as no task, the CPU's own
+// state: an interrupt handler's g, the boot thread's before it becomes
+// task 0, a double fault's. The fast paths never test for a g without a
+// state (one instruction fewer in each: a missing AttachCPU would make
+// the first Disable on that g fault on page 0, which is never mapped).
+func AttachCPU(g *rt.G, cpu int) { g.Thread = unsafe.Pointer(&irq[cpu]) }
 
-// irqState is Current's answer when no task's g runs: the CPU's own
-// (the assembly's tail call).
-//
-//go:nosplit
-func irqState() *State { return &irq[rt.CPUIndex()] }
-
-// disableIRQ and enableIRQ are Disable and Enable on the CPU's own state.
-//
-//go:nosplit
-func disableIRQ() { irqState().Count++ }
-
-func enableIRQ() {
-	s := irqState()
-	s.Count--
-	if s.Count < 0 || s.Count == 0 && s.NeedResched {
-		enableSlow(s)
-	}
-}
-
-// preemptibleIRQ is Preemptible on the CPU's own state.
-func preemptibleIRQ() bool { return irqState().Count == 0 }
+// The offsets of rt.G's Thread, for the assembly (go_asm.h): from g
+// (amd64's TLS slot holds g), and from the anchor 386's TLS slot holds
+// (rt.TLSWord: just past g.tlsSelf, which is where Thread is: 0).
+const (
+	gThread      = unsafe.Offsetof(rt.G{}.Thread)
+	anchorThread = gThread - rt.GAnchor
+)
 
 // enableSlowTask is Enable's rare half for a task, after the assembly's
 // decrement.

@@ -3,63 +3,55 @@
 
 // preempt_count's fast paths (preempt.go says why they are assembly).
 //
-// TASKSTATE leaves the running task's State in AX, or jumps to irq when
-// no task's g runs (an interrupt handler's g, the boot thread before the
-// scheduler): host tests' override first, else g from the TLS slot
-// ((TLS) is FS:-8, the load compiled code does), then g.Thread.
-// Why no task can change under it, and why the kernel's build leaves the
-// override out (TLBRACE_KERNEL): preempt.go, above Current.
+// TASKSTATE leaves the running task's State in AX: host tests' override
+// first, else g from the TLS slot ((TLS) is FS:-8, the load compiled code
+// does), then g.Thread — two loads, as Linux's thread_info is two
+// instructions from the stack pointer. Every g that runs has a Thread: a
+// task's, or its CPU's own for an interrupt or boot g (Attach,
+// AttachCPU).
 #ifdef TLBRACE_KERNEL
 #define OVERRIDE
 #else
 #define OVERRIDE MOVQ ·override(SB), AX; TESTQ AX, AX; JNE found;
 #endif
-#define TASKSTATE(irq) \
+#define TASKSTATE \
 	OVERRIDE \
 	MOVQ (TLS), AX; \
 	MOVQ const_gThread(AX), AX; \
-	TESTQ AX, AX; \
-	JEQ irq; \
 found:
 
 // func Current() *State
 TEXT ·Current(SB), NOSPLIT, $0-8
-	TASKSTATE(irq)
+	TASKSTATE
 	MOVQ AX, ret+0(FP)
 	RET
-irq:
-	JMP ·irqState(SB)
 
 // func Disable()
 TEXT ·Disable(SB), NOSPLIT, $0-0
-	TASKSTATE(irq)
+	TASKSTATE
 	INCL State_Count(AX)
 	RET
-irq:
-	JMP ·disableIRQ(SB)
 
-// func Enable(): the decrement, then back at once if still nested (> 0),
-// or outermost with no reschedule pending; an unbalanced Enable (< 0) or
-// a pending reschedule goes to Go.
+// func Enable(): the decrement; back at once if that reached zero with no
+// reschedule pending (the common case, inside every guarded flush), or
+// if still nested (> 0). A pending reschedule at zero, or an unbalanced
+// Enable (< 0), goes to Go.
 TEXT ·Enable(SB), NOSPLIT, $0-0
-	TASKSTATE(irq)
+	TASKSTATE
 	DECL State_Count(AX)
-	JGT done
-	JLT slow
+	JNE nonzero
 	CMPB State_NeedResched(AX), $0
 	JNE slow
-done:
+	RET
+nonzero:
+	JLT slow // DECL's flags: the count went below zero
 	RET
 slow:
 	JMP ·enableSlowTask(SB)
-irq:
-	JMP ·enableIRQ(SB)
 
 // func Preemptible() bool
 TEXT ·Preemptible(SB), NOSPLIT, $0-1
-	TASKSTATE(irq)
+	TASKSTATE
 	CMPL State_Count(AX), $0
 	SETEQ ret+0(FP)
 	RET
-irq:
-	JMP ·preemptibleIRQ(SB)

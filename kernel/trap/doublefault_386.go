@@ -3,6 +3,7 @@ package trap
 import (
 	"tlbrace/asm"
 	"tlbrace/kernel/console"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 )
 
@@ -31,6 +32,7 @@ func doubleFaultEntryPC() uintptr
 func archInitCPU(i int) {
 	lo, hi := rt.DFStack(i)
 	dfG[i].InitStack(lo, hi)
+	preempt.AttachCPU(&dfG[i], i)
 	t := rt.DoubleFaultTSS(i)
 	t.EIP = uint32(doubleFaultEntryPC())
 	t.EFLAGS = eflagsReserved // interrupts off

@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"tlbrace/asm"
+	"tlbrace/kernel/preempt"
 	"tlbrace/kernel/rt"
 )
 
@@ -86,6 +87,7 @@ func InitCPU(i int) {
 	lo := uintptr(unsafe.Pointer(&intrStack[i][0]))
 	hi := lo + intrStackSize
 	intrG[i].InitStack(lo, hi)
+	preempt.AttachCPU(&intrG[i], i) // a handler's preempt_count is its CPU's
 	rt.SetInterruptStack(i, lo, hi, &intrG[i])
 	archInitCPU(i)
 	asm.Lidt(uintptr(unsafe.Pointer(&idtr)))
