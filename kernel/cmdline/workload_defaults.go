@@ -14,7 +14,9 @@ type workloadDefault struct {
 }
 
 // workloadDefaults: the stress workload's constellation. Two user tasks
-// and four lazy-TLB flusher threads, a jittered 10 kHz tick, a seeded
+// and eight lazy-TLB flusher threads (with four, a third of the ticks
+// landed in the workers and fewer in a flush window: docs/performance.md),
+// a jittered 10 kHz tick, a seeded
 // shuffle so that every interleaving gets a chance, steering after a
 // preemption in a flush window (kernel/stress/steer.go: the picks that
 // turn it into the race), and a lockup after four spurious faults in a
@@ -24,7 +26,7 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "sched", uint64(SchedShuffle)},
 	{WorkloadStress, "lockup", 4},
 	{WorkloadStress, "users", 2},
-	{WorkloadStress, "kthreads", 4},
+	{WorkloadStress, "kthreads", 8},
 	{WorkloadStress, "steer", 1},
 	{WorkloadShoot, "lockup", 4},
 	// workload=race (make qemu) runs the same constellation under

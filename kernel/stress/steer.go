@@ -31,7 +31,10 @@ import (
 //     so that no switch to the other mm heals CR3 before the lockup
 //     detector has seen lockup= faults in a row (a spurious fault costs
 //     hundreds of instructions: a short tick ends an episode after one or
-//     two of them, and a shuffle would soon pick the other worker).
+//     two of them, and a shuffle would soon pick the other worker). Once
+//     a detector has seen it (a keepgoing run counts the detection and
+//     goes on), the episode has shown what it can: the policy picks
+//     again.
 //
 // Nothing else changes: the scheduler's semantics, the flush, the
 // switch, the detectors. Any other pick is the policy's, and so is every
@@ -58,6 +61,7 @@ var (
 	steerSeen   uint64 // sched.PreemptionsInWindow at the last pick
 	steerWorker int    // step 4: the worker faulting on the stale CR3
 	steerPicks  int    // step 4: picks made so far
+	steerFound  uint64 // step 4: detections() when it began
 
 	// Steered counts the picks steering made, by phase (STAT: steered=).
 	Steered uint64
@@ -117,6 +121,7 @@ func steer(rq *sched.RunQueue) int {
 		if prev.ID == steerVictim && prev.ActiveMM == steerMM {
 			if i := queuedWorker(rq, steerMM, 0); i >= 0 {
 				steerPhase, steerWorker, steerPicks = steerEpisode, rq.At(i), 0
+				steerFound = detections()
 				Steered++
 				return i
 			}
@@ -126,10 +131,13 @@ func steer(rq *sched.RunQueue) int {
 }
 
 // steerEpisodePick is step 4: the index of the next task of the episode,
-// or -1 once it is over (CR3 is right again, the run is over, or the
-// picks ran out).
+// or -1 once it is over (CR3 is right again, a detector has seen it, the
+// run is over, or the picks ran out). Without the detection's end a
+// keepgoing run's episodes went on to the last of their picks, a worker
+// faulting on and on after its lockup had been counted: a sixth of the
+// steady run's ticks (docs/performance.md).
 func steerEpisodePick(rq *sched.RunQueue, prev *sched.Task) int {
-	if over() || steerPicks >= steerEpisodePicks || asm.ReadCR3() == steerMM.Root {
+	if over() || steerPicks >= steerEpisodePicks || asm.ReadCR3() == steerMM.Root || detections() != steerFound {
 		return -1
 	}
 	steerPicks++

@@ -103,8 +103,7 @@ var (
 	startTick                                                                uint64
 	detected                                                                 bool
 
-	flushLoops [sched.MaxTasks]uint64 // per flusher (kthreads= is at most 16)
-	workerIDs  [sched.MaxTasks]int    // per worker (users= is at most 16)
+	workerIDs [sched.MaxTasks]int // per worker (users= is at most 16)
 )
 
 // Run starts the workload, supervises it from the calling task until a
@@ -292,7 +291,7 @@ func spawnWorker(i int) {
 
 // flusher is a lazy-TLB kernel thread flushing the TLB in a loop, both
 // primitives in turn, as driver code calling ioremap would.
-func flusher(i uintptr) {
+func flusher(uintptr) {
 	// The selected variant's primitives, called directly: seven local
 	// flushes for each global one, the loop's own cost spread over eight
 	// flush windows. Every CR3 or CR4 write makes QEMU flush its software
@@ -311,7 +310,6 @@ func flusher(i uintptr) {
 		local()
 		global()
 		mm.CountFlushes(7, 1)
-		flushLoops[i%uintptr(len(flushLoops))]++
 	}
 }
 
