@@ -99,8 +99,13 @@ var (
 	// UnguardedLazyFlushes counts Ingo's guard: a flush that ran
 	// preemptible from a lazy-TLB context (a task borrowing an mm: a
 	// kernel thread, or a user task past exit_mm) — the only context in
-	// which the race bites.
-	UnguardedLazyFlushes uint64
+	// which the race bites. A machine word, as Linux's TLB flush event
+	// counters are (unsigned long, count_vm_tlb_event): every racy flush
+	// adds to it, and on 386 a 64-bit add is six instructions around the
+	// window instead of one — a sixth fewer window hits per tick for the
+	// racy stress run (docs/performance.md). It wraps after 2^32 on 386,
+	// two days of racy flushing; readers take differences modulo the word.
+	UnguardedLazyFlushes uintptr
 )
 
 // flushTLB is __flush_tlb() with the fix: no preemption between reading
@@ -203,26 +208,50 @@ func FlushGlobal() {
 	}
 }
 
-// Primitives returns the selected variant's two flush primitives for a
-// caller that flushes in a tight loop — the stress workload's flusher
-// threads, whose density of flush windows per instruction is what makes
-// the race show up quickly. Calling them directly skips Flush's dispatch
-// and counter: such a caller counts its flushes itself (CountFlushes).
-func Primitives() (local, global func()) {
+// FlushRound is one round of a caller that flushes in a tight loop — the
+// stress workload's flusher threads, whose density of flush windows per
+// instruction is what makes the race show up quickly: seven local flushes
+// and one global one with the selected variant's primitives, counted.
+//
+// Why this shape. Every CR3 or CR4 write makes QEMU flush its software
+// TLB and clear its jump cache, most of a stress run's host time; a local
+// flush writes CR3 once for its one window, a global one CR4, CR3 and CR4
+// again: measured, seven to one gives more window hits per host second
+// than three to one. The primitives are called directly, not through
+// Flush's dispatch and counter, nor through function values, which cost
+// two loads more around every window (docs/performance.md).
+func FlushRound() {
 	switch Selected {
 	case Racy:
-		return flushTLBRacy, flushTLBGlobalRacy
-	case Modern:
-		return flushTLBMMRange, flushTLBAll // the caller side of the contract (tlb_modern.go)
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBGlobalRacy()
+	case Modern: // the caller side of the contract (tlb_modern.go)
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBAll()
 	default:
-		return flushTLB, flushTLBGlobal
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLBGlobal()
 	}
-}
-
-// CountFlushes adds flushes made through Primitives to the counters.
-func CountFlushes(local, global uint64) {
-	Flushes += local
-	GlobalFlushes += global
+	Flushes += 7
+	GlobalFlushes++
 }
 
 // FlushOne invalidates one page's entry (INVLPG): for a mapping change in

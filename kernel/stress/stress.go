@@ -222,7 +222,7 @@ func counts() Counts {
 	return Counts{
 		Switches: sched.Schedules, Preemptions: sched.Preemptions, WindowHits: sched.WindowHits,
 		WindowPreemptions: sched.PreemptionsInWindow, Deferred: preempt.Deferred,
-		Flushes: mm.Flushes, GlobalFlushes: mm.GlobalFlushes, UnguardedLazyFlushes: mm.UnguardedLazyFlushes,
+		Flushes: mm.Flushes, GlobalFlushes: mm.GlobalFlushes, UnguardedLazyFlushes: uint64(mm.UnguardedLazyFlushes),
 		Borrows: sched.LazyBorrows, CR3Writes: sched.CR3Writes, CR3Skips: sched.CR3Skips,
 		SpuriousFaults: mm.SpuriousFaults, SpuriousEpisodes: mm.SpuriousEpisodes, DemandFaults: mm.DemandFaults,
 		Injections: inject.Injections, InjectionsRefused: inject.Refused,
@@ -236,13 +236,17 @@ func since(b *Counts) Counts {
 	return Counts{
 		c.Switches - b.Switches, c.Preemptions - b.Preemptions, c.WindowHits - b.WindowHits,
 		c.WindowPreemptions - b.WindowPreemptions, c.Deferred - b.Deferred,
-		c.Flushes - b.Flushes, c.GlobalFlushes - b.GlobalFlushes, c.UnguardedLazyFlushes - b.UnguardedLazyFlushes,
+		c.Flushes - b.Flushes, c.GlobalFlushes - b.GlobalFlushes, wordDelta(c.UnguardedLazyFlushes, b.UnguardedLazyFlushes),
 		c.Borrows - b.Borrows, c.CR3Writes - b.CR3Writes, c.CR3Skips - b.CR3Skips,
 		c.SpuriousFaults - b.SpuriousFaults, c.SpuriousEpisodes - b.SpuriousEpisodes, c.DemandFaults - b.DemandFaults,
 		c.Injections - b.Injections, c.InjectionsRefused - b.InjectionsRefused,
 		c.Steered - b.Steered, c.LeftoverTicks - b.LeftoverTicks,
 	}
 }
+
+// wordDelta is c - b for a counter kept in a machine word (it may have
+// wrapped between the two readings on 386).
+func wordDelta(c, b uint64) uint64 { return uint64(uintptr(c) - uintptr(b)) }
 
 // variant names the active flush variant, for the reports.
 func variant() string { return mm.Selected.String() }
@@ -290,26 +294,11 @@ func spawnWorker(i int) {
 }
 
 // flusher is a lazy-TLB kernel thread flushing the TLB in a loop, both
-// primitives in turn, as driver code calling ioremap would.
+// primitives in turn, as driver code calling ioremap would (mm.FlushRound
+// says why seven local flushes to one global).
 func flusher(uintptr) {
-	// The selected variant's primitives, called directly: seven local
-	// flushes for each global one, the loop's own cost spread over eight
-	// flush windows. Every CR3 or CR4 write makes QEMU flush its software
-	// TLB and clear its jump cache — most of a stress run's host time —
-	// and a global flush writes CR4, CR3 and CR4 again for its one
-	// window, a local flush only CR3: measured, the 7:1 mix gives more
-	// window hits per host second than 3:1 (docs/performance.md).
-	local, global := mm.Primitives()
 	for !stopped {
-		local()
-		local()
-		local()
-		local()
-		local()
-		local()
-		local()
-		global()
-		mm.CountFlushes(7, 1)
+		mm.FlushRound()
 	}
 }
 
