@@ -74,8 +74,8 @@ func TestDescribeLeavesOutMeaningless(t *testing.T) {
 		cmdline    string
 		has, lacks []string
 	}{
-		{"workload=stress", []string{" scenario=kthread ", " kthreads=8 ", " checkcr3=off "}, []string{"caller="}},
-		{"workload=stress scenario=caller", []string{" caller=fixed ", " kthreads=8 "}, nil},
+		{"workload=stress", []string{" scenario=kthread ", " kthreads=12 ", " checkcr3=off "}, []string{"caller="}},
+		{"workload=stress scenario=caller", []string{" caller=fixed ", " kthreads=12 "}, nil},
 		{"workload=stress scenario=exit flush=modern", []string{" scenario=exit "}, []string{"kthreads=", "churn=", "checkcr3=", "caller="}},
 		{"workload=none", nil, []string{"scenario=", "caller="}},
 	} {

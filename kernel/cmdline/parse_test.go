@@ -45,7 +45,7 @@ func TestParse(t *testing.T) {
 		{"workload=monitor", func(o *Options) { o.Workload = WorkloadMonitor }},
 		{"workload=demo", func(o *Options) { o.Workload = WorkloadDemo }},
 		{"workload=stress", func(o *Options) {
-			o.Workload, o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads, o.Steer = WorkloadStress, 10000, SchedShuffle, 4, 2, 8, true // the workload's own defaults
+			o.Workload, o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads, o.Steer = WorkloadStress, 10000, SchedShuffle, 4, 2, 12, true // the workload's own defaults
 		}},
 		{"fault=nil", func(o *Options) { o.Fault = FaultNil }},
 		{"fault=bounds", func(o *Options) { o.Fault = FaultBounds }},

@@ -14,7 +14,7 @@ type workloadDefault struct {
 }
 
 // workloadDefaults: the stress workload's constellation. Two user tasks
-// and eight lazy-TLB flusher threads (with four, a third of the ticks
+// and twelve lazy-TLB flusher threads (with four, a third of the ticks
 // landed in the workers and fewer in a flush window: docs/performance.md),
 // a jittered 10 kHz tick, a seeded
 // shuffle so that every interleaving gets a chance, steering after a
@@ -26,7 +26,7 @@ var workloadDefaults = [...]workloadDefault{
 	{WorkloadStress, "sched", uint64(SchedShuffle)},
 	{WorkloadStress, "lockup", 4},
 	{WorkloadStress, "users", 2},
-	{WorkloadStress, "kthreads", 8},
+	{WorkloadStress, "kthreads", 12},
 	{WorkloadStress, "steer", 1},
 	{WorkloadShoot, "lockup", 4},
 	// workload=race (make qemu) runs the same constellation under

@@ -41,15 +41,15 @@ func TestStressWorkloadOwnsItsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Lockup != 4 || o.Users != 2 || o.KThreads != 8 || !o.Steer {
-		t.Errorf("workload=stress: hz=%d sched=%d lockup=%d users=%d kthreads=%d steer=%t; want 10000 shuffle 4 2 8 true",
+	if o.HZ != 10000 || o.Sched != SchedShuffle || o.Lockup != 4 || o.Users != 2 || o.KThreads != 12 || !o.Steer {
+		t.Errorf("workload=stress: hz=%d sched=%d lockup=%d users=%d kthreads=%d steer=%t; want 10000 shuffle 4 2 12 true",
 			o.HZ, o.Sched, o.Lockup, o.Users, o.KThreads, o.Steer)
 	}
 	o, err = Parse("k hz=1000 workload=stress sched=rr users=3")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.HZ != 1000 || o.Sched != SchedRR || o.Users != 3 || o.KThreads != 8 {
+	if o.HZ != 1000 || o.Sched != SchedRR || o.Users != 3 || o.KThreads != 12 {
 		t.Errorf("given words must win: hz=%d sched=%d users=%d kthreads=%d", o.HZ, o.Sched, o.Users, o.KThreads)
 	}
 	o, err = Parse("k workload=demo")

@@ -93,20 +93,8 @@ func LoadCR3(m *MM) {
 // mmu_cr4_features); set once paging is on.
 var CR4Features uintptr
 
-// Flush counters.
-var (
-	Flushes, GlobalFlushes uint64
-	// UnguardedLazyFlushes counts Ingo's guard: a flush that ran
-	// preemptible from a lazy-TLB context (a task borrowing an mm: a
-	// kernel thread, or a user task past exit_mm) — the only context in
-	// which the race bites. A machine word, as Linux's TLB flush event
-	// counters are (unsigned long, count_vm_tlb_event): every racy flush
-	// adds to it, and on 386 a 64-bit add is six instructions around the
-	// window instead of one — a sixth fewer window hits per tick for the
-	// racy stress run (docs/performance.md). It wraps after 2^32 on 386,
-	// two days of racy flushing; readers take differences modulo the word.
-	UnguardedLazyFlushes uintptr
-)
+// Flush counters (and UnguardedLazyFlushes below).
+var Flushes, GlobalFlushes uint64
 
 // flushTLB is __flush_tlb() with the fix: no preemption between reading
 // CR3 and writing it back, so the value written is the value read *by the
@@ -165,17 +153,18 @@ func flushTLBGlobalRacy() {
 }
 
 // noteUnguarded counts a racy flush run preemptible by a task that
-// borrows its mm. Every racy flush calls it, so it asks the running task's
-// preemption state, which the scheduler keeps Borrowing in, and counts
-// without an atomic add: a statistic (like CR3Loads), where two CPUs
-// counting at once may lose one.
+// borrows its mm (Ingo's check, preempt.NoteLazyUnguarded): the count is
+// UnguardedLazyFlushes.
 //
 //go:nosplit
-func noteUnguarded() {
-	if s := preempt.Current(); s.Count == 0 && s.Borrowing {
-		UnguardedLazyFlushes++
-	}
-}
+func noteUnguarded() { preempt.NoteLazyUnguarded() }
+
+// UnguardedLazyFlushes counts Ingo's guard: a flush that ran preemptible
+// from a lazy-TLB context (a task borrowing an mm: a kernel thread, or a
+// user task past exit_mm) — the only context in which the race bites.
+// Only the racy flushes note it, so preempt's count is theirs; a machine
+// word (preempt.LazyUnguarded).
+func UnguardedLazyFlushes() uintptr { return preempt.LazyUnguarded }
 
 // Flush flushes the non-global TLB entries with the selected variant: the
 // kernel's flush for an address space whose mappings changed (Linux:
@@ -210,19 +199,30 @@ func FlushGlobal() {
 
 // FlushRound is one round of a caller that flushes in a tight loop — the
 // stress workload's flusher threads, whose density of flush windows per
-// instruction is what makes the race show up quickly: seven local flushes
-// and one global one with the selected variant's primitives, counted.
+// instruction is what makes the race show up quickly: fifteen local
+// flushes and one global one with the selected variant's primitives,
+// counted.
 //
 // Why this shape. Every CR3 or CR4 write makes QEMU flush its software
 // TLB and clear its jump cache, most of a stress run's host time; a local
 // flush writes CR3 once for its one window, a global one CR4, CR3 and CR4
-// again: measured, seven to one gives more window hits per host second
-// than three to one. The primitives are called directly, not through
-// Flush's dispatch and counter, nor through function values, which cost
-// two loads more around every window (docs/performance.md).
+// again. Measured, 7:1 gave more window hits per host second than 3:1,
+// and 15:1 more window hits per tick than 7:1 (the round's own
+// instructions spread over twice the windows). The primitives are called
+// directly, not through Flush's dispatch and counter, nor through
+// function values, which cost two loads more around every window
+// (docs/performance.md).
 func FlushRound() {
 	switch Selected {
 	case Racy:
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
+		flushTLBRacy()
 		flushTLBRacy()
 		flushTLBRacy()
 		flushTLBRacy()
@@ -239,6 +239,14 @@ func FlushRound() {
 		flushTLBMMRange()
 		flushTLBMMRange()
 		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
+		flushTLBMMRange()
 		flushTLBAll()
 	default:
 		flushTLB()
@@ -248,9 +256,17 @@ func FlushRound() {
 		flushTLB()
 		flushTLB()
 		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
+		flushTLB()
 		flushTLBGlobal()
 	}
-	Flushes += 7
+	Flushes += 15
 	GlobalFlushes++
 }
 

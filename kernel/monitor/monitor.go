@@ -140,7 +140,7 @@ func stat(string) {
 		sched.Ticks, sched.Schedules, sched.Preemptions, sched.PreemptionsInWindow, sched.Voluntary)
 	console.Printf("  timer interrupts inside a flush window %d; CR3 writes %d, same-mm switches without one %d, lazy borrows %d\n",
 		sched.WindowHits, sched.CR3Writes, sched.CR3Skips, sched.LazyBorrows)
-	console.Printf("  flushes %d, global flushes %d, unguarded lazy flushes %d\n", mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes)
+	console.Printf("  flushes %d, global flushes %d, unguarded lazy flushes %d\n", mm.Flushes, mm.GlobalFlushes, mm.UnguardedLazyFlushes())
 	console.Printf("  faults: demand %d, spurious (present PTE) %d, segfaults %d; frames free %d of %d\n",
 		mm.DemandFaults, mm.SpuriousFaults, mm.Segfaults, mm.Phys.Free, mm.Phys.Total)
 	console.Printf("  cpus %d online; migrations %d, reschedule IPIs %d\n", sched.CPUs(), sched.Migrations, sched.ReschedIPIs)

@@ -55,6 +55,14 @@ var (
 	// OnUnbalanced reports preempt_enable without a matching disable.
 	OnUnbalanced func()
 
+	// LazyUnguarded counts the calls of NoteLazyUnguarded that found the
+	// running task preemptible and borrowing an mm: the racy flushes of
+	// kernel/mm call it, so it is their unguarded_lazy_flushes (Ingo's
+	// check). A machine word, as Linux's TLB flush event counters are
+	// (count_vm_tlb_event): it wraps after 2^32 on 386, two days of racy
+	// flushing, and readers take differences modulo the word.
+	LazyUnguarded uintptr
+
 	// Deferred counts reschedule requests that found preempt_count > 0
 	// and waited for preempt_enable: each is counted once, when Enable
 	// carries it out. Several ticks inside one guarded region are one
@@ -116,6 +124,15 @@ func Enable()
 
 // Preemptible reports whether the running task may be preempted now.
 func Preemptible() bool
+
+// NoteLazyUnguarded counts (LazyUnguarded) a call made preemptible by a
+// task that borrows its mm — the one context in which a CR3 round trip
+// can be preempted into the race. Ingo Molnar's follow-up to the 2004 fix
+// warned of exactly that; the racy flushes note it at every call. In
+// assembly, like the rest: called around every racy window, it is the
+// lookup, two tests and an increment, where the same in Go after Current
+// was twice that (docs/performance.md).
+func NoteLazyUnguarded()
 
 // Attach makes s the state of the task g belongs to.
 func Attach(g *rt.G, s *State) { g.Thread = unsafe.Pointer(s) }

@@ -1,5 +1,5 @@
 #include "textflag.h"
-#include "go_asm.h" // const_gThread, State_Count, State_NeedResched (preempt.go)
+#include "go_asm.h" // const_gThread, const_anchorThread, State_* (preempt.go)
 
 // preempt_count's fast paths (preempt.go says why they are assembly).
 //
@@ -56,4 +56,15 @@ TEXT ·Preemptible(SB), NOSPLIT, $0-1
 	TASKSTATE
 	CMPL State_Count(AX), $0
 	SETEQ ret+0(FP)
+	RET
+
+// func NoteLazyUnguarded(): LazyUnguarded++ if Count == 0 and Borrowing.
+TEXT ·NoteLazyUnguarded(SB), NOSPLIT, $0-0
+	TASKSTATE
+	CMPL State_Count(AX), $0
+	JNE done
+	CMPB State_Borrowing(AX), $0
+	JEQ done
+	INCL ·LazyUnguarded(SB)
+done:
 	RET

@@ -32,3 +32,24 @@ func TestEnableReschedulesOnlyAtZero(t *testing.T) {
 		t.Fatalf("rescheduled (%d calls, %d deferred) without NeedResched", calls, Deferred-d0)
 	}
 }
+
+// NoteLazyUnguarded counts only a call made preemptible by a task that
+// borrows its mm: Ingo's check, which the racy flushes make.
+func TestNoteLazyUnguarded(t *testing.T) {
+	var s State
+	SetCurrent(&s)
+	defer SetCurrent(nil)
+	n0 := LazyUnguarded
+	NoteLazyUnguarded() // its own mm: not lazy
+	s.Borrowing = true
+	Disable()
+	NoteLazyUnguarded() // lazy, but not preemptible: guarded
+	Enable()
+	if LazyUnguarded != n0 {
+		t.Fatalf("counted %d calls that were not lazy and preemptible", LazyUnguarded-n0)
+	}
+	NoteLazyUnguarded()
+	if LazyUnguarded != n0+1 {
+		t.Fatalf("a lazy, preemptible call counted %d times", LazyUnguarded-n0)
+	}
+}

@@ -2,7 +2,7 @@ package stress
 
 import "testing"
 
-// A counter kept in a machine word (mm.UnguardedLazyFlushes) may wrap
+// A counter kept in a machine word (preempt.LazyUnguarded) may wrap
 // between the run's start and a STAT line: the difference is still the
 // count in between, on 386 (32 bits) as on amd64.
 func TestWordDeltaAcrossAWrap(t *testing.T) {

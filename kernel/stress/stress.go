@@ -222,7 +222,7 @@ func counts() Counts {
 	return Counts{
 		Switches: sched.Schedules, Preemptions: sched.Preemptions, WindowHits: sched.WindowHits,
 		WindowPreemptions: sched.PreemptionsInWindow, Deferred: preempt.Deferred,
-		Flushes: mm.Flushes, GlobalFlushes: mm.GlobalFlushes, UnguardedLazyFlushes: uint64(mm.UnguardedLazyFlushes),
+		Flushes: mm.Flushes, GlobalFlushes: mm.GlobalFlushes, UnguardedLazyFlushes: uint64(mm.UnguardedLazyFlushes()),
 		Borrows: sched.LazyBorrows, CR3Writes: sched.CR3Writes, CR3Skips: sched.CR3Skips,
 		SpuriousFaults: mm.SpuriousFaults, SpuriousEpisodes: mm.SpuriousEpisodes, DemandFaults: mm.DemandFaults,
 		Injections: inject.Injections, InjectionsRefused: inject.Refused,
@@ -295,7 +295,7 @@ func spawnWorker(i int) {
 
 // flusher is a lazy-TLB kernel thread flushing the TLB in a loop, both
 // primitives in turn, as driver code calling ioremap would (mm.FlushRound
-// says why seven local flushes to one global).
+// says why fifteen local flushes to one global).
 func flusher(uintptr) {
 	for !stopped {
 		mm.FlushRound()
