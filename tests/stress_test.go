@@ -181,6 +181,41 @@ func TestStressRecordReplay(t *testing.T) {
 // TestStressKeepGoing: keepgoing counts every detection and runs on — the
 // racy kernel's steady state that make bench measures — and still fails;
 // the fixed kernel under keepgoing stays clean.
+// noStragglers fails if a run's end waited in vain for its tasks.
+func noStragglers(t *testing.T, r *qemu.Result) {
+	t.Helper()
+	for _, l := range r.Lines {
+		if strings.Contains(l.Text, "did not exit within") || strings.Contains(l.Text, "did not stop within") {
+			t.Errorf("the end of the run waited in vain: %q\n%s", l.Text, tail(r.Text(), 20))
+		}
+	}
+}
+
+// TestTeardownAfterForeignPointer: a worker the race killed (it jumped to
+// a pointer read through the wrong page tables: FOREIGN-POINTER) finishes
+// its do_exit while the end of the run waits for it. At the evidence
+// shift, a waiter that looked at every tick took every tick from it: the
+// worker was preempted at the same instruction 12,000 times in a row and
+// the end gave up on it (sched.WaitGone now looks less and less often).
+// The run is one that reaches FOREIGN-POINTER with this kernel; should a
+// kernel change make it end otherwise, pick another seed (./qemu.sh stress
+// --evidence -a amd64 -- flush=racy keepgoing kthreads=4 seed=N).
+func TestTeardownAfterForeignPointer(t *testing.T) {
+	shift, err := qemu.EvidenceShift()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stressSlots <- struct{}{}
+	defer func() { <-stressSlots }()
+	r := qemu.RunT(t, qemu.Config{Arch: "amd64", Stress: true, Shift: shift, Timeout: 90 * time.Second,
+		Args: []string{"flush=racy", "seed=3", "keepgoing", "duration=2", "kthreads=4", "trace=8"}})
+	d, ok := r.Find("DETECTED:")
+	if !ok || !strings.Contains(d.Text, "FOREIGN-POINTER") || !r.Contains("KILLED: task") {
+		t.Fatalf("the run no longer ends by FOREIGN-POINTER and a killed worker (pick another seed): %v\n%s", r.Status, tail(r.Text(), 20))
+	}
+	noStragglers(t, r)
+}
+
 func TestStressKeepGoing(t *testing.T) {
 	forArch(t, func(t *testing.T, arch string) {
 		stressSlots <- struct{}{}
@@ -202,6 +237,7 @@ func TestStressKeepGoing(t *testing.T) {
 			t.Fatalf("racy keepgoing: want a whole second of ticks (or an end by the race's own damage) and several detections, each after a window preemption: %v\n%s", st, d.Text)
 		}
 		t.Logf("%s racy keepgoing: %s; %d window hits in %d ticks", arch, d.Text, st["window_hits"], st["ticks"])
+		noStragglers(t, r)
 		f := qemu.RunT(t, qemu.Config{Arch: arch, Stress: true, Timeout: 90 * time.Second,
 			Args: []string{"flush=fixed", "seed=1", "keepgoing", "duration=1"}})
 		if fs, _ := lastStat(f); f.Status != qemu.Pass || fs["detections"] != 0 || fs["window_hits"] == 0 {
