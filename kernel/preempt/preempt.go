@@ -106,8 +106,8 @@ func Boot() {
 //
 // The kernel's own build (the Makefile passes -D=TLBRACE_KERNEL to this
 // package's assembler) has no host test to serve and leaves the override
-// out: 3 instructions of each, as many as the lookup itself — and a
-// window of the stress flushers' every 20 or so instructions
+// out: three instructions in each, more than the lookup itself, where a
+// guarded flush is some 20 instructions around its one window
 // (docs/performance.md). tests/preempt_fastpath_test.go checks the built
 // kernels.
 func Current() *State
